@@ -1,0 +1,81 @@
+"""What core needs from the outside world: storage behind a unit of work, and a clock.
+
+storage/ implements these; tests may use the real implementation on a SQLite file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    """Storage of one kind of entity, always inside the current unit of work."""
+
+    async def get(self, entity_id: int) -> T | None: ...
+
+    async def add(self, item: T) -> T:
+        """Stage a new entity; its id is assigned by the next flush."""
+        ...
+
+    async def delete(self, item: T) -> None: ...
+
+    async def find(self, **equal_to: Any) -> Sequence[T]:
+        """Entities whose attributes equal the given values, in id order."""
+        ...
+
+    async def first(self, **equal_to: Any) -> T | None: ...
+
+
+class UnitOfWork(Protocol):
+    """One business transaction: repositories, pending audit entries, commit or nothing."""
+
+    def repo(self, kind: type[T]) -> Repository[T]: ...
+
+    def record_audit(
+        self,
+        *,
+        school_id: int,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """Queue an audit entry; it is chained and written by commit, in the same transaction."""
+        ...
+
+    async def flush(self) -> None:
+        """Send staged changes so that new entities get their ids; nothing is committed."""
+        ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class FrozenClock:
+    """A clock for tests and imports that must see one instant."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FrozenClock needs an aware datetime")
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at

@@ -1,0 +1,62 @@
+"""Classical mapping: core's plain dataclasses are persisted as they are (cosmicpython style),
+so that core imports nothing of SQLAlchemy and there is no second copy of every entity."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlalchemy.orm import registry
+
+from core.model.audit import AuditEntry
+from core.model.grading import WorkType
+from core.model.groups import GroupMembership, SchoolClass, StudyGroup, TeachingLoad
+from core.model.people import Guardian, GuardianLink, StaffMember, Student, StudentMovement
+from core.model.school import (
+    AcademicYear,
+    Bell,
+    BellSchedule,
+    Holiday,
+    Room,
+    School,
+    StudyPeriod,
+    Subject,
+)
+from core.model.timetable import ControlWork, ThematicTopic, TimetableEntry
+from storage import tables as t
+
+mapper_registry = registry(metadata=t.metadata)
+
+TABLE_OF: dict[type, Table] = {
+    School: t.schools,
+    AcademicYear: t.academic_years,
+    StudyPeriod: t.study_periods,
+    Holiday: t.holidays,
+    Subject: t.subjects,
+    Room: t.rooms,
+    BellSchedule: t.bell_schedules,
+    Bell: t.bells,
+    StaffMember: t.staff_members,
+    Student: t.students,
+    Guardian: t.guardians,
+    GuardianLink: t.guardian_links,
+    StudentMovement: t.student_movements,
+    SchoolClass: t.school_classes,
+    StudyGroup: t.study_groups,
+    GroupMembership: t.group_memberships,
+    TeachingLoad: t.teaching_loads,
+    TimetableEntry: t.timetable_entries,
+    ThematicTopic: t.thematic_topics,
+    ControlWork: t.control_works,
+    WorkType: t.work_types,
+    AuditEntry: t.audit_entries,
+}
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    global _mapped
+    if _mapped:
+        return
+    for cls, table in TABLE_OF.items():
+        mapper_registry.map_imperatively(cls, table)
+    _mapped = True

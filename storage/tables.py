@@ -1,0 +1,341 @@
+"""The database tables. Every school-scoped table has school_id; see DESIGN.md."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+
+from core.model.groups import GroupKind
+from core.model.people import MovementKind, StaffRole
+from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
+from core.model.timetable import ActivityKind, ControlForm
+from storage.types import CanonicalJSON, StrEnumList, StrEnumType, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def _school() -> Column[int]:
+    return Column("school_id", ForeignKey("schools.id"), nullable=False, index=True)
+
+
+def _year() -> Column[int]:
+    return Column("year_id", ForeignKey("academic_years.id"), nullable=False, index=True)
+
+
+NAME = String(100)
+
+schools = Table(
+    "schools",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False),
+)
+
+academic_years = Table(
+    "academic_years",
+    metadata,
+    _id(),
+    _school(),
+    Column("name", String(20), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    UniqueConstraint("school_id", "name"),
+)
+
+study_periods = Table(
+    "study_periods",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("kind", StrEnumType(PeriodKind), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("grade_from", Integer, nullable=False),
+    Column("grade_to", Integer, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+)
+
+holidays = Table(
+    "holidays",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("kind", StrEnumType(HolidayKind), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("grade_from", Integer, nullable=False),
+    Column("grade_to", Integer, nullable=False),
+)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    _id(),
+    _school(),
+    Column("name", String(200), nullable=False),
+    Column("short_name", String(50), nullable=False),
+    Column("component", StrEnumType(CurriculumComponent), nullable=False),
+    Column("grading_scale", String(32), nullable=False),
+    UniqueConstraint("school_id", "name"),
+)
+
+rooms = Table(
+    "rooms",
+    metadata,
+    _id(),
+    _school(),
+    Column("name", String(50), nullable=False),
+    Column("capacity", Integer),
+    UniqueConstraint("school_id", "name"),
+)
+
+bell_schedules = Table(
+    "bell_schedules",
+    metadata,
+    _id(),
+    _school(),
+    Column("name", String(100), nullable=False),
+    UniqueConstraint("school_id", "name"),
+)
+
+bells = Table(
+    "bells",
+    metadata,
+    _id(),
+    _school(),
+    Column("schedule_id", ForeignKey("bell_schedules.id"), nullable=False, index=True),
+    Column("lesson_number", Integer, nullable=False),
+    Column("starts_at", Time, nullable=False),
+    Column("ends_at", Time, nullable=False),
+    UniqueConstraint("schedule_id", "lesson_number"),
+)
+
+staff_members = Table(
+    "staff_members",
+    metadata,
+    _id(),
+    _school(),
+    Column("last_name", NAME, nullable=False),
+    Column("first_name", NAME, nullable=False),
+    Column("middle_name", NAME),
+    Column("position", String(200)),
+    Column("roles", StrEnumList(StaffRole), nullable=False),
+    Column("phone", String(32)),
+    Column("active", Boolean, nullable=False),
+)
+
+students = Table(
+    "students",
+    metadata,
+    _id(),
+    _school(),
+    Column("last_name", NAME, nullable=False),
+    Column("first_name", NAME, nullable=False),
+    Column("middle_name", NAME),
+    Column("birth_date", Date),
+    Column("file_number", String(50)),
+    Column("individual_plan", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+guardians = Table(
+    "guardians",
+    metadata,
+    _id(),
+    _school(),
+    Column("last_name", NAME, nullable=False),
+    Column("first_name", NAME, nullable=False),
+    Column("middle_name", NAME),
+    Column("phone", String(32)),
+    Column("email", String(200)),
+)
+
+guardian_links = Table(
+    "guardian_links",
+    metadata,
+    _id(),
+    _school(),
+    Column("guardian_id", ForeignKey("guardians.id"), nullable=False, index=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("relation", String(50)),
+    UniqueConstraint("guardian_id", "student_id"),
+)
+
+student_movements = Table(
+    "student_movements",
+    metadata,
+    _id(),
+    _school(),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("kind", StrEnumType(MovementKind), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("from_class_id", ForeignKey("school_classes.id")),
+    Column("to_class_id", ForeignKey("school_classes.id")),
+    Column("note", Text),
+)
+
+school_classes = Table(
+    "school_classes",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("name", String(20), nullable=False),
+    Column("grade", Integer, nullable=False),
+    Column("class_teacher_id", ForeignKey("staff_members.id")),
+    Column("days_per_week", Integer, nullable=False),
+    Column("shift", Integer, nullable=False),
+    Column("bell_schedule_id", ForeignKey("bell_schedules.id")),
+    UniqueConstraint("year_id", "name"),
+)
+
+study_groups = Table(
+    "study_groups",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("name", String(200), nullable=False),
+    Column("kind", StrEnumType(GroupKind), nullable=False),
+    Column("class_id", ForeignKey("school_classes.id"), index=True),
+    Column("subject_id", ForeignKey("subjects.id")),
+    UniqueConstraint("year_id", "name"),
+)
+
+group_memberships = Table(
+    "group_memberships",
+    metadata,
+    _id(),
+    _school(),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False, index=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),
+)
+
+teaching_loads = Table(
+    "teaching_loads",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("teacher_id", ForeignKey("staff_members.id"), nullable=False, index=True),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False, index=True),
+    Column("hours_per_week", Float, nullable=False),
+)
+
+timetable_entries = Table(
+    "timetable_entries",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False, index=True),
+    Column("weekday", Integer, nullable=False),
+    Column("lesson_number", Integer, nullable=False),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("teacher_id", ForeignKey("staff_members.id"), nullable=False, index=True),
+    Column("room_id", ForeignKey("rooms.id")),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("kind", StrEnumType(ActivityKind), nullable=False),
+)
+
+thematic_topics = Table(
+    "thematic_topics",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("hours", Float, nullable=False),
+    Index("ix_thematic_topics_group_subject", "group_id", "subject_id", "position"),
+)
+
+control_works = Table(
+    "control_works",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False, index=True),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("form", StrEnumType(ControlForm), nullable=False),
+    Column("lesson_number", Integer),
+    Column("topic", String(500)),
+)
+
+work_types = Table(
+    "work_types",
+    metadata,
+    _id(),
+    _school(),
+    Column("name", String(100), nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("control", Boolean, nullable=False),
+    Column("written", Boolean, nullable=False),
+    UniqueConstraint("school_id", "name"),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    _id(),
+    _school(),
+    Column("seq", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("entity", String(100), nullable=False),
+    Column("entity_id", Integer),
+    Column("before", CanonicalJSON),
+    Column("after", CanonicalJSON),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("school_id", "seq"),
+    Index("ix_audit_entries_entity", "school_id", "entity", "entity_id"),
+)
+
+# The end of each school's chain: updating this row serialises writers of one school, and it
+# reveals entries removed from the end of the chain.
+audit_heads = Table(
+    "audit_heads",
+    metadata,
+    Column("school_id", ForeignKey("schools.id"), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

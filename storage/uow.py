@@ -1,0 +1,163 @@
+"""The unit of work: one session, one transaction, audit entries chained at commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.model.audit import AuditEntry
+from core.ports import Clock, SystemClock
+from core.rules.audit_chain import GENESIS, entry_hash
+from storage import tables as t
+from storage.repository import SqlRepository
+
+T = TypeVar("T")
+
+
+@dataclass
+class _PendingAudit:
+    school_id: int
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    # entity_id may be unknown until flush: the object is kept to read its id at commit
+    subject: Any = None
+
+
+class SqlUnitOfWork:
+    """``async with SqlUnitOfWork(factory) as uow: ...; await uow.commit()``.
+
+    Leaving the block without commit rolls everything back.
+    """
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None
+    ) -> None:
+        self._factory = session_factory
+        self.clock = clock or SystemClock()
+        self._pending: list[_PendingAudit] = []
+        self._repos: dict[type, SqlRepository[Any]] = {}
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self._factory()
+        self._pending = []
+        self._repos = {}
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    def repo(self, kind: type[T]) -> SqlRepository[T]:
+        if kind not in self._repos:
+            self._repos[kind] = SqlRepository(self.session, kind)
+        return self._repos[kind]
+
+    def record_audit(
+        self,
+        *,
+        school_id: int,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        subject: Any = None,
+    ) -> None:
+        self._pending.append(
+            _PendingAudit(school_id, actor, action, entity, entity_id, before, after, subject)
+        )
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def commit(self) -> None:
+        if self._pending:
+            await self.session.flush()
+            await self._write_audit()
+        await self.session.commit()
+        self._pending = []
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self._pending = []
+
+    async def _write_audit(self) -> None:
+        now = self.clock.now()
+        by_school: dict[int, list[_PendingAudit]] = {}
+        for item in self._pending:
+            by_school.setdefault(item.school_id, []).append(item)
+        for school_id in sorted(by_school):  # a fixed order: two writers never lock crosswise
+            seq, prev_hash = await self._lock_head(school_id)
+            for item in by_school[school_id]:
+                entity_id = item.entity_id
+                if entity_id is None and item.subject is not None:
+                    entity_id = getattr(item.subject, "id", None)
+                after = item.after
+                if after is not None and "id" in after and after["id"] is None:
+                    after = {**after, "id": entity_id}
+                seq += 1
+                entry = AuditEntry(
+                    school_id=school_id,
+                    seq=seq,
+                    at=now,
+                    actor=item.actor,
+                    action=item.action,
+                    entity=item.entity,
+                    entity_id=entity_id,
+                    before=item.before,
+                    after=after,
+                    prev_hash=prev_hash,
+                    hash="",
+                )
+                entry.hash = entry_hash(entry)
+                self.session.add(entry)
+                prev_hash = entry.hash
+            await self.session.execute(
+                t.audit_heads.update()
+                .where(t.audit_heads.c.school_id == school_id)
+                .values(seq=seq, hash=prev_hash)
+            )
+        await self.session.flush()
+
+    async def _lock_head(self, school_id: int) -> tuple[int, str]:
+        query = (
+            select(t.audit_heads.c.seq, t.audit_heads.c.hash)
+            .where(t.audit_heads.c.school_id == school_id)
+            .with_for_update()
+        )
+        row = (await self.session.execute(query)).first()
+        if row is None:
+            await self.session.execute(
+                t.audit_heads.insert().values(school_id=school_id, seq=0, hash=GENESIS)
+            )
+            return 0, GENESIS
+        return int(row.seq), str(row.hash)
+
+
+class Database:
+    """The engine and a factory of units of work; one per process."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock = clock or SystemClock()
+        self.session_factory = async_sessionmaker(engine, expire_on_commit=False)
+
+    def uow(self, clock: Clock | None = None) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory, clock or self.clock)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
