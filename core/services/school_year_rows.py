@@ -16,6 +16,26 @@ from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
 from core.model.timetable import ActivityKind, ControlForm
 
 
+# The sheets of a school-year workbook, in the order problems are reported.
+SHEET_ORDER = (
+    "Периоды",
+    "Каникулы",
+    "Предметы",
+    "Кабинеты",
+    "Сотрудники",
+    "Классы",
+    "Обучающиеся",
+    "Родители",
+    "Группы",
+    "ИУП",
+    "Нагрузка",
+    "Звонки",
+    "Расписание",
+    "КТП",
+    "Контрольные работы",
+)
+
+
 @dataclass(frozen=True, order=True)
 class RowRef:
     sheet: str  # the Russian sheet name, as the user sees it
