@@ -59,6 +59,29 @@ async def audited_add(uow: UnitOfWork, actor: str, item: T, action: str | None =
     return item
 
 
+async def audited_add_all(
+    uow: UnitOfWork, actor: str, items: list[T], action: str | None = None
+) -> list[T]:
+    """Like audited_add for many entities at once, with one round trip to get their ids."""
+    for item in items:
+        await uow.repo(type(item)).add(item)
+    if not items:
+        return items
+    await uow.flush()
+    for item in items:
+        name = entity_name(item)
+        uow.record_audit(
+            school_id=_school_of(item),
+            actor=actor,
+            action=action or f"{name}.create",
+            entity=name,
+            entity_id=getattr(item, "id", None),
+            before=None,
+            after=snapshot(item),
+        )
+    return items
+
+
 def audited_update(
     uow: UnitOfWork, actor: str, item: object, changes: dict[str, Any], action: str | None = None
 ) -> bool:

@@ -15,7 +15,6 @@ from core.model.people import StaffRole
 from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
 from core.model.timetable import ActivityKind, ControlForm
 
-
 # The sheets of a school-year workbook, in the order problems are reported.
 SHEET_ORDER = (
     "Периоды",

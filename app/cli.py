@@ -1,0 +1,386 @@
+"""The `dnevnik` command: set-up, import, audit. Thin: it parses, calls core, prints."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import getpass
+import sys
+import zoneinfo
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from app import cli_texts as txt
+from app.bootstrap import open_database, setup_logging
+from app.settings import Settings
+
+T = TypeVar("T")
+
+app = typer.Typer(help=txt.APP_HELP, no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help=txt.DB_HELP, no_args_is_help=True)
+audit_app = typer.Typer(help=txt.AUDIT_HELP, no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    setup_logging(settings)
+    return settings
+
+
+def cli_actor() -> str:
+    """Who made a change from the console: the operating-system login."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name (a container without a passwd entry)
+        return "cli:unknown"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade", help=txt.DB_UPGRADE_HELP)
+def db_upgrade() -> None:
+    from storage.db import create_engine
+    from storage.migrate import upgrade
+
+    settings = _settings()
+
+    async def go() -> tuple[str | None, str | None]:
+        engine = create_engine(settings.effective_database_url)
+        try:
+            return await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    before, after = _run(go())
+    if before == after:
+        console.print(txt.DB_UP_TO_DATE.format(after=after))
+    else:
+        console.print(txt.DB_UPGRADED.format(before=before or "—", after=after))
+
+
+@app.command("template", help=txt.TEMPLATE_HELP)
+def template(
+    path: Annotated[Path, typer.Argument(help="Куда записать, например school.xlsx")],
+) -> None:
+    from documents.school_year_workbook import write_template
+
+    write_template(path)
+    console.print(txt.TEMPLATE_WRITTEN.format(path=path))
+
+
+@app.command("demo-data", help=txt.DEMO_DATA_HELP)
+def demo_data(
+    path: Annotated[Path, typer.Argument(help="Куда записать, например demo.xlsx")],
+) -> None:
+    from documents.demo_school import write_demo_workbook
+
+    write_demo_workbook(path)
+    console.print(txt.DEMO_DATA_WRITTEN.format(path=path))
+
+
+def _check_timezone(timezone: str | None) -> None:
+    if timezone is None:
+        return
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise fail(txt.BAD_TIMEZONE.format(tz=timezone)) from error
+
+
+@app.command("import", help=txt.IMPORT_HELP)
+def import_(
+    path: Annotated[Path, typer.Argument(help="Книга XLSX или папка с CSV")],
+    school: Annotated[str, typer.Option("--school", help=txt.IMPORT_SCHOOL_HELP)],
+    timezone: Annotated[str | None, typer.Option(help=txt.IMPORT_TZ_HELP)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=txt.IMPORT_DRY_RUN_HELP)] = False,
+) -> None:
+    settings = _settings()
+    _check_timezone(timezone)
+    if not path.exists():
+        raise fail(txt.FILE_NOT_FOUND.format(path=path))
+    ok = _run(_import(settings, path, school, timezone, dry_run))
+    if not ok:
+        raise typer.Exit(1)
+
+
+async def _import(
+    settings: Settings, path: Path, school: str, timezone: str | None, dry_run: bool
+) -> bool:
+    from documents.school_year_workbook import localize_problems, read_school_year
+
+    from core.services.school_year_import import ImportReport, import_school_year
+
+    with _progress() as progress:
+        reading = progress.add_task(txt.IMPORT_READING, total=None)
+
+        def on_sheet(sheet: str, done: int, total: int) -> None:
+            progress.update(
+                reading, description=f"{txt.IMPORT_READING}: {sheet}", completed=done, total=total
+            )
+
+        rows = await asyncio.to_thread(read_school_year, path, on_sheet)
+        progress.update(reading, completed=1, total=1, description=txt.IMPORT_READING)
+        db = await open_database(settings)
+        try:
+            applying: TaskID = progress.add_task(txt.IMPORT_APPLYING, total=None)
+
+            def on_step(step: str, done: int, total: int) -> None:
+                progress.update(applying, completed=done, total=total)
+
+            async with db.uow() as uow:
+                if dry_run:
+                    uow.commit = uow.flush  # type: ignore[method-assign]
+                report: ImportReport = await import_school_year(
+                    uow,
+                    rows,
+                    school_name=school,
+                    actor=cli_actor(),
+                    today=_school_today(timezone or settings.default_timezone),
+                    timezone=timezone,
+                    default_timezone=settings.default_timezone,
+                    progress=on_step,
+                )
+        finally:
+            await db.dispose()
+    if not report.ok:
+        for problem in localize_problems(report.problems):
+            console.print(f"  • {problem}", highlight=False)
+        console.print(f"[red]{txt.IMPORT_FAILED.format(count=len(report.problems))}[/red]")
+        return False
+    _print_report(report)
+    if dry_run:
+        console.print(txt.IMPORT_DRY_DONE)
+    return True
+
+
+def _school_today(timezone: str) -> dt.date:
+    return dt.datetime.now(zoneinfo.ZoneInfo(timezone)).date()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=console,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
+def _print_report(report: Any) -> None:
+    from core.services import school_year_texts as core_txt
+
+    table = Table(title=txt.IMPORT_TABLE_TITLE)
+    for column in (
+        txt.COL_WHAT,
+        txt.COL_ADDED,
+        txt.COL_CHANGED,
+        txt.COL_REMOVED,
+        txt.COL_UNCHANGED,
+    ):
+        table.add_column(column, justify="left" if column == txt.COL_WHAT else "right")
+    for kind, label in core_txt.ENTITY_LABELS.items():
+        counts = [
+            report.added[kind],
+            report.changed[kind],
+            report.removed[kind],
+            report.unchanged[kind],
+        ]
+        if any(counts):
+            table.add_row(label, *(str(n) for n in counts))
+    console.print(table)
+    if report.movements:
+        console.print(txt.MOVEMENTS_TITLE)
+        for line in report.movements:
+            console.print(f"  • {line}", highlight=False)
+    console.print(txt.IMPORT_DONE.format(year=report.year, school=report.school))
+    if not report.any_change:
+        console.print(txt.IMPORT_NOTHING_CHANGED)
+
+
+@app.command("summary", help=txt.SUMMARY_HELP)
+def summary(school: Annotated[str, typer.Option("--school", help=txt.IMPORT_SCHOOL_HELP)]) -> None:
+    settings = _settings()
+    if not _run(_summary(settings, school)):
+        raise typer.Exit(1)
+
+
+async def _summary(settings: Settings, school_name: str) -> bool:
+    from core.services.school_summary import school_summary
+
+    db = await open_database(settings)
+    try:
+        async with db.uow() as uow:
+            result = await school_summary(
+                uow, school_name, today=_school_today(settings.default_timezone)
+            )
+    finally:
+        await db.dispose()
+    if result is None:
+        console.print(txt.SUMMARY_NO_SCHOOL.format(school=school_name))
+        return False
+    console.print(
+        f"[bold]{txt.SUMMARY_TITLE.format(school=result.school, year=result.year)}[/bold]"
+    )
+    for key, label in txt.SUMMARY_LINES:
+        console.print(f"  {label}: {result.counts[key]}")
+    console.print(
+        "  "
+        + txt.SUMMARY_WEEK.format(
+            start=result.week_start.strftime("%d.%m.%Y"),
+            end=result.week_end.strftime("%d.%m.%Y"),
+            count=result.lessons_in_week,
+        )
+    )
+    table = Table()
+    for column in (txt.COL_CLASS, txt.COL_CLASS_TEACHER, txt.COL_STUDENTS):
+        table.add_column(column)
+    for line in result.classes:
+        table.add_row(line.name, line.class_teacher or "—", str(line.students))
+    console.print(table)
+    return True
+
+
+@app.command("demo", help=txt.DEMO_HELP)
+def demo() -> None:
+    from documents.demo_school import write_demo_workbook
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    workbook = settings.data_dir / "demo-school.xlsx"
+    write_demo_workbook(workbook)
+    console.print(txt.DEMO_DATA_WRITTEN.format(path=workbook))
+    if not _run(_import(settings, workbook, txt.DEMO_SCHOOL, None, dry_run=False)):
+        raise typer.Exit(1)
+    if not _run(_summary(settings, txt.DEMO_SCHOOL)):
+        raise typer.Exit(1)
+
+
+def _day(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise fail(txt.BAD_DATE.format(value=value)) from error
+
+
+@audit_app.command("verify", help=txt.AUDIT_VERIFY_HELP)
+def audit_verify(
+    school: Annotated[str | None, typer.Option(help=txt.AUDIT_SCHOOL_HELP)] = None,
+) -> None:
+    from storage.audit_log import verify_all
+
+    settings = _settings()
+
+    async def go() -> list[Any]:
+        db = await open_database(settings)
+        try:
+            return await verify_all(db, school)
+        finally:
+            await db.dispose()
+
+    results = _run(go())
+    if not results:
+        console.print(txt.AUDIT_NO_SCHOOLS)
+    broken = False
+    for chain in results:
+        if chain.broken is None:
+            console.print(txt.AUDIT_OK.format(school=chain.school.name, count=chain.entries))
+            continue
+        broken = True
+        console.print(
+            "[red]"
+            + txt.AUDIT_BROKEN.format(
+                school=chain.school.name,
+                seq=chain.broken.seq,
+                entry_id=chain.broken.entry_id if chain.broken.entry_id is not None else "—",
+                reason=txt.AUDIT_REASONS[chain.broken.reason],
+            )
+            + "[/red]",
+            highlight=False,
+        )
+    if broken:
+        raise typer.Exit(1)
+
+
+@audit_app.command("show", help=txt.AUDIT_SHOW_HELP)
+def audit_show(
+    school: Annotated[str | None, typer.Option(help=txt.AUDIT_SCHOOL_HELP)] = None,
+    actor: Annotated[str | None, typer.Option(help=txt.AUDIT_ACTOR_HELP)] = None,
+    entity: Annotated[str | None, typer.Option(help=txt.AUDIT_ENTITY_HELP)] = None,
+    entity_id: Annotated[int | None, typer.Option(help=txt.AUDIT_ENTITY_ID_HELP)] = None,
+    since: Annotated[str | None, typer.Option(help=txt.AUDIT_SINCE_HELP)] = None,
+    until: Annotated[str | None, typer.Option(help=txt.AUDIT_UNTIL_HELP)] = None,
+    limit: Annotated[int, typer.Option(help=txt.AUDIT_LIMIT_HELP, min=1, max=100_000)] = 50,
+) -> None:
+    from core.rules.audit_chain import canonical_json
+    from storage.audit_log import find_entries
+
+    settings = _settings()
+    start, end = _day(since), _day(until)
+
+    async def go() -> Any:
+        db = await open_database(settings)
+        try:
+            return await find_entries(
+                db,
+                school_name=school,
+                actor=actor,
+                entity=entity,
+                entity_id=entity_id,
+                since=dt.datetime.combine(start, dt.time(), dt.UTC) if start else None,
+                until=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
+                if end
+                else None,
+                limit=limit,
+            )
+        finally:
+            await db.dispose()
+
+    rows = _run(go())
+    if not rows:
+        console.print(txt.AUDIT_NONE)
+        return
+    table = Table(show_lines=False)
+    for column in (
+        txt.COL_AT,
+        txt.COL_SCHOOL,
+        txt.COL_ACTOR,
+        txt.COL_ACTION,
+        txt.COL_ENTITY,
+        txt.COL_CHANGE,
+    ):
+        table.add_column(column, overflow="fold")
+    for entry, school_name in rows:
+        change = f"{canonical_json(entry.before) if entry.before else '—'} → {canonical_json(entry.after) if entry.after else '—'}"
+        table.add_row(
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            school_name,
+            entry.actor,
+            entry.action,
+            f"{entry.entity} {entry.entity_id if entry.entity_id is not None else ''}",
+            change if len(change) < 400 else change[:400] + "…",
+        )
+    console.print(table)
+
+
+def main() -> None:
+    app()
