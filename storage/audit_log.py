@@ -42,7 +42,7 @@ async def verify_all(db: Database, school_name: str | None = None) -> list[Schoo
             stream = await session.stream_scalars(
                 select(AuditEntry)
                 .where(t.audit_entries.c.school_id == school.id)
-                .order_by(t.audit_entries.c.seq)
+                .order_by(t.audit_entries.c.id)  # insertion order: a forged seq shows in place
                 .execution_options(yield_per=1000)
             )
             entries = [e async for e in counted.wrap(stream)]

@@ -57,7 +57,8 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.session.rollback()
+        # close() rolls back whatever was not committed; unlike rollback() it leaves the loaded
+        # attributes of committed entities readable after the block
         await self.session.close()
 
     def repo(self, kind: type[T]) -> SqlRepository[T]:

@@ -47,7 +47,9 @@ class ChainBreak:
 def verify_chain(
     entries: Iterable[AuditEntry], head_seq: int | None = None, head_hash: str | None = None
 ) -> ChainBreak | None:
-    """The first broken entry of one school's chain (entries in seq order), or None if intact.
+    """The first broken entry of one school's chain, or None if it is intact.
+
+    ``entries`` come in the order they were written (by id), so that a forged seq shows in place.
 
     ``head_seq``/``head_hash`` are the chain's recorded end: they reveal removed last entries.
     """
