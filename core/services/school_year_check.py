@@ -418,13 +418,15 @@ def _check_students(c: _Checker, cat: Catalogue) -> None:
         if row.file_number and row.birth_date:
             name = normalize(_full(row.last_name, row.first_name, row.middle_name))
             person = f"{name}:{row.birth_date}"
-            if person in by_file and by_file[person] is not row:
+            first = by_file.setdefault(person, row)
+            if first is not row and student_key(first) != student_key(row):
                 c.problem(
                     row.ref,
                     "last_name",
-                    txt.DUPLICATE.format(what=txt.WHAT_STUDENT_DUP, row=by_file[person].ref.row),
+                    txt.DUPLICATE.format(what=txt.WHAT_STUDENT_DUP, row=first.ref.row),
                 )
-            by_file.setdefault(person, row)
+                cat.students.pop(student_key(row), None)
+                cat.student_class.pop(student_key(row), None)
         if row.enrolled_on and row.withdrawn_on and row.withdrawn_on < row.enrolled_on:
             c.problem(
                 row.ref,

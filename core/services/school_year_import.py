@@ -75,7 +75,7 @@ class ImportReport:
 
     @property
     def any_change(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
+        return any(n for c in (self.added, self.changed, self.removed) for n in c.values())
 
     def labels(self) -> list[str]:
         """Russian names of the record kinds that appear in the report, in import order."""
@@ -474,6 +474,9 @@ class _Applier:
             target = group_key_of_class(cat.student_class[skey])
             current = class_now.get(sid)
             first_day = self.effective if sid in known else (row.enrolled_on or cat.year_start)
+            if current is None and row.withdrawn_on is not None and sid in known:
+                self.report.unchanged["GroupMembership"] += 1  # left earlier: history stays
+                continue
             if current is None:
                 new.append(self._membership(target, sid, first_day, row.withdrawn_on))
                 if row.enrolled_on:
