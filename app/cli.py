@@ -370,7 +370,9 @@ def audit_show(
     ):
         table.add_column(column, overflow="fold")
     for entry, school_name in rows:
-        change = f"{canonical_json(entry.before) if entry.before else '—'} → {canonical_json(entry.after) if entry.after else '—'}"
+        before = canonical_json(entry.before) if entry.before else "—"
+        after = canonical_json(entry.after) if entry.after else "—"
+        change = f"{before} → {after}"
         table.add_row(
             entry.at.strftime("%Y-%m-%d %H:%M:%S"),
             school_name,

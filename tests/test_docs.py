@@ -20,8 +20,16 @@ def test_every_setting_is_in_env_example() -> None:
 
 def test_readme_names_every_command() -> None:
     readme = (ROOT / "README.md").read_text()
-    for command in ("db upgrade", "template", "import", "demo-data", "demo", "summary",
-                    "audit verify", "audit show"):
+    for command in (
+        "db upgrade",
+        "template",
+        "import",
+        "demo-data",
+        "demo",
+        "summary",
+        "audit verify",
+        "audit show",
+    ):
         assert f"dnevnik {command}" in readme, command
 
 

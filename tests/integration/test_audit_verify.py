@@ -1,4 +1,4 @@
-"""Tampering with the stored audit log is caught by `dnevnik audit verify`, which names the entry."""
+"""Tampering with the stored audit log is caught by `dnevnik audit verify`, naming the entry."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ COLUMNS = [
 
 
 async def tamper(db: Database, entry_id: int, column: str) -> None:
-    """Change one byte of one column of one stored entry, as someone with the database file would."""
+    """Change one byte of one column of one entry, as someone with the database file would."""
     async with db.engine.begin() as conn:
         value = (
             await conn.execute(

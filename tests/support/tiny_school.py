@@ -46,10 +46,10 @@ def tiny_rows() -> SchoolYearRows:
         (3, D(2027, 1, 12), D(2027, 3, 20)),
         (4, D(2027, 3, 30), D(2027, 5, 26)),
     ]
-    for i, (n, start, end) in enumerate(quarters, start=2):
+    for i, (n, q_start, q_end) in enumerate(quarters, start=2):
         r.periods.append(
             PeriodRow(ref=ref("Периоды", i), year_name="2026/2027", kind=PeriodKind.QUARTER,
-                      number=n, grade_from=1, grade_to=11, starts_on=start, ends_on=end)
+                      number=n, grade_from=1, grade_to=11, starts_on=q_start, ends_on=q_end)
         )  # fmt: skip
     r.periods.append(
         PeriodRow(ref=ref("Периоды", 6), year_name="2026/2027", kind=PeriodKind.YEAR, number=1,
@@ -91,11 +91,11 @@ def tiny_rows() -> SchoolYearRows:
         ("Жуков", "Захар", "5Б", "106"),
         ("Зайцева", "Ирина", "5Б", "107"),
     ]
-    for i, (last, first, class_name, number) in enumerate(pupils, 2):
+    for i, (last, first, class_name, file_no) in enumerate(pupils, 2):
         r.students.append(
             StudentRow(ref=ref("Обучающиеся", i), last_name=last, first_name=first,
                        middle_name="Викторович" if last.endswith("в") else "Викторовна",
-                       birth_date=D(2015, 3, i), file_number=number, class_name=class_name,
+                       birth_date=D(2015, 3, i), file_number=file_no, class_name=class_name,
                        enrolled_on=None, withdrawn_on=None)
         )  # fmt: skip
     r.guardians = [
@@ -134,12 +134,12 @@ def tiny_rows() -> SchoolYearRows:
         LoadRow(ref=ref("Нагрузка", 5), teacher="Смирнов Олег Игоревич",
                 subject="Английский язык", group="5А англ. 2", hours_per_week=3),
     ]  # fmt: skip
-    for n, (start, end) in enumerate(
+    for n, (begin, finish) in enumerate(
         [((8, 30), (9, 15)), ((9, 25), (10, 10)), ((10, 30), (11, 15))], 1
     ):
         r.bells.append(
             BellRow(ref=ref("Звонки", n + 1), schedule="Основное", lesson_number=n,
-                    starts_at=dt.time(*start), ends_at=dt.time(*end))
+                    starts_at=dt.time(*begin), ends_at=dt.time(*finish))
         )  # fmt: skip
     slots = [
         ("5А", 1, 1, "Математика", "Кузнецова Анна Сергеевна", "201"),
