@@ -18,7 +18,7 @@ def setup_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # SQLAlchemy and aiosqlite are chatty at DEBUG; the school's log is about the school
-    for noisy in ("aiosqlite", "sqlalchemy.engine"):
+    for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -21,6 +21,7 @@ from app.bootstrap import open_database, setup_logging
 from app.settings import Settings
 
 T = TypeVar("T")
+MOVEMENTS_SHOWN = 30  # the rest are in `dnevnik audit show --entity student_movement`
 
 app = typer.Typer(help=txt.APP_HELP, no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help=txt.DB_HELP, no_args_is_help=True)
@@ -122,9 +123,8 @@ def import_(
 async def _import(
     settings: Settings, path: Path, school: str, timezone: str | None, dry_run: bool
 ) -> bool:
-    from documents.school_year_workbook import localize_problems, read_school_year
-
     from core.services.school_year_import import ImportReport, import_school_year
+    from documents.school_year_workbook import read_school_year, russian_columns
 
     with _progress() as progress:
         reading = progress.add_task(txt.IMPORT_READING, total=None)
@@ -159,7 +159,7 @@ async def _import(
         finally:
             await db.dispose()
     if not report.ok:
-        for problem in localize_problems(report.problems):
+        for problem in russian_columns(report.problems):
             console.print(f"  • {problem}", highlight=False)
         console.print(f"[red]{txt.IMPORT_FAILED.format(count=len(report.problems))}[/red]")
         return False
@@ -208,8 +208,11 @@ def _print_report(report: Any) -> None:
     console.print(table)
     if report.movements:
         console.print(txt.MOVEMENTS_TITLE)
-        for line in report.movements:
+        for line in report.movements[:MOVEMENTS_SHOWN]:
             console.print(f"  • {line}", highlight=False)
+        if len(report.movements) > MOVEMENTS_SHOWN:
+            hidden = len(report.movements) - MOVEMENTS_SHOWN
+            console.print(txt.MOVEMENTS_MORE.format(count=hidden))
     console.print(txt.IMPORT_DONE.format(year=report.year, school=report.school))
     if not report.any_change:
         console.print(txt.IMPORT_NOTHING_CHANGED)
@@ -260,16 +263,16 @@ async def _summary(settings: Settings, school_name: str) -> bool:
 
 @app.command("demo", help=txt.DEMO_HELP)
 def demo() -> None:
-    from documents.demo_school import write_demo_workbook
+    from documents.demo_school import SCHOOL_NAME, write_demo_workbook
 
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     workbook = settings.data_dir / "demo-school.xlsx"
     write_demo_workbook(workbook)
     console.print(txt.DEMO_DATA_WRITTEN.format(path=workbook))
-    if not _run(_import(settings, workbook, txt.DEMO_SCHOOL, None, dry_run=False)):
+    if not _run(_import(settings, workbook, SCHOOL_NAME, None, dry_run=False)):
         raise typer.Exit(1)
-    if not _run(_summary(settings, txt.DEMO_SCHOOL)):
+    if not _run(_summary(settings, SCHOOL_NAME)):
         raise typer.Exit(1)
 
 

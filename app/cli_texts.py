@@ -39,6 +39,9 @@ COL_CHANGED = "изменено"
 COL_REMOVED = "удалено"
 COL_UNCHANGED = "без изменений"
 MOVEMENTS_TITLE = "Движение обучающихся:"
+MOVEMENTS_MORE = (
+    "  … и ещё {count}; все записи: dnevnik audit show --entity student_movement --limit 1000"
+)
 BAD_TIMEZONE = "Неизвестный часовой пояс «{tz}». Пример правильного: Europe/Moscow."
 FILE_NOT_FOUND = "Файл или папка не найдены: {path}"
 
@@ -51,7 +54,6 @@ DEMO_HELP = (
     "Главная команда до появления бота: создать базу (SQLite по умолчанию), загрузить "
     "демонстрационную школу и показать её сводку."
 )
-DEMO_SCHOOL = "МБОУ СОШ № 1 (демо)"
 
 SUMMARY_HELP = "Сводка по школе: классы, обучающиеся, группы, расписание на неделю."
 SUMMARY_TITLE = "Школа «{school}», учебный год {year}"

@@ -67,7 +67,7 @@ def read_school_year(path: Path, progress: Progress | None = None) -> SchoolYear
     Every sheet is read even after problems, so that the coordinator sees all of them at once.
     ``progress(sheet, rows_done, rows_total)`` is called as each sheet is read (total 0: unknown).
     """
-    result = SchoolYearRows()
+    result = SchoolYearRows(sheets=set())
     report = progress or _no_progress
     path = Path(path)
     if path.is_dir():
@@ -251,6 +251,8 @@ def _read_table(sheet: Sheet, table: _Table, result: SchoolYearRows, progress: P
             progress(sheet.name, 0, 0)
             return
         columns, readable = _match_header(sheet, header[1], problems)
+        if result.sheets is not None:
+            result.sheets.add(sheet.name)
         for row_number, cells in table.rows:
             if row_number > MAX_ROW_NUMBER:
                 raise _TooManyRows

@@ -52,7 +52,11 @@ from core.services.school_year_check import (
     guardian_key,
     student_key,
 )
-from core.services.school_year_rows import Problem, SchoolYearRows, StudentRow
+from core.services.school_year_rows import SHEET_ORDER, Problem, SchoolYearRows, StudentRow
+
+# the optional sheets whose absence leaves their records alone
+SHEET_HOLIDAYS, SHEET_GROUPS, SHEET_PLANS = SHEET_ORDER[1], SHEET_ORDER[8], SHEET_ORDER[9]
+SHEET_TOPICS, SHEET_CONTROL_WORKS = SHEET_ORDER[13], SHEET_ORDER[14]
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
@@ -246,6 +250,8 @@ class _Applier:
             },
             delete_absent=True,
         )
+        if not rows.has(SHEET_HOLIDAYS):
+            return
         await self.sync(
             Holiday,
             await self.find(Holiday, school_id=self.school_id, year_id=y),
@@ -365,6 +371,7 @@ class _Applier:
         self.advance("students")
         on_plan = {cat.ref(r, "student") for r in cat.rows.individual_plans}
         existing = await self.find(Student, school_id=s)
+        plans_given = cat.rows.has(SHEET_PLANS)
         self.students = await self.sync(
             Student,
             existing,
@@ -376,8 +383,8 @@ class _Applier:
                     middle_name=r.middle_name,
                     birth_date=r.birth_date,
                     file_number=r.file_number,
-                    individual_plan=key in on_plan,
                     active=r.withdrawn_on is None,
+                    **({"individual_plan": key in on_plan} if plans_given else {}),
                 )
                 for key, r in cat.students.items()
             },
@@ -479,7 +486,8 @@ class _Applier:
                 continue
             if current is None:
                 new.append(self._membership(target, sid, first_day, row.withdrawn_on))
-                if row.enrolled_on:
+                if row.enrolled_on and row.enrolled_on > cat.year_start:
+                    # enrolment on the first day is the year's roster, not a movement
                     movements.append(self._moved(MovementKind.ENROLMENT, sid, row, None, target))
                 if row.withdrawn_on:
                     movements.append(self._moved(MovementKind.WITHDRAWAL, sid, row, target, None))
@@ -503,6 +511,9 @@ class _Applier:
                 enrolled = cat.students[skey].enrolled_on
                 first_day = self.effective if sid in known else (enrolled or cat.year_start)
                 new.append(self._membership(gkey, sid, first_day, left))
+            sheet = SHEET_PLANS if spec.kind is GroupKind.INDIVIDUAL else SHEET_GROUPS
+            if not cat.rows.has(sheet):
+                continue  # the sheet was left out of the file: its groups keep their members
             wanted = {self._sid(k) for k in spec.members}
             for sid, membership in current_members.items():
                 if sid not in wanted:
@@ -606,9 +617,13 @@ class _Applier:
             loads[(t, normalize(p.subject), g)] = self._load(
                 t, normalize(p.subject), g, p.hours_per_week
             )
+        existing_loads = await self.find(TeachingLoad, school_id=s, year_id=y)
+        if not cat.rows.has(SHEET_PLANS):
+            individual = {g.id for g in self.groups.values() if g.kind is GroupKind.INDIVIDUAL}
+            existing_loads = [x for x in existing_loads if x.group_id not in individual]
         await self.sync(
             TeachingLoad,
-            await self.find(TeachingLoad, school_id=s, year_id=y),
+            existing_loads,
             lambda x: (
                 staff_of.get(x.teacher_id),
                 subject_of.get(x.subject_id),
@@ -647,6 +662,15 @@ class _Applier:
         )
         del room_of
         self.advance("thematic plans")
+        if cat.rows.has(SHEET_TOPICS):
+            await self._topics(group_of, subject_of)
+        self.advance("control works")
+        if cat.rows.has(SHEET_CONTROL_WORKS):
+            await self._control_works(group_of, subject_of)
+        self.advance("done")
+
+    async def _topics(self, group_of: dict[Any, Hashable], subject_of: dict[Any, Hashable]) -> None:
+        cat, s, y = self.cat, self.school_id, self.year_id
         await self.sync(
             ThematicTopic,
             await self.find(ThematicTopic, school_id=s, year_id=y),
@@ -664,7 +688,11 @@ class _Applier:
             },
             delete_absent=True,
         )
-        self.advance("control works")
+
+    async def _control_works(
+        self, group_of: dict[Any, Hashable], subject_of: dict[Any, Hashable]
+    ) -> None:
+        cat, s, y = self.cat, self.school_id, self.year_id
         await self.sync(
             ControlWork,
             await self.find(ControlWork, school_id=s, year_id=y),
@@ -683,7 +711,6 @@ class _Applier:
             },
             delete_absent=True,
         )
-        self.advance("done")
 
     def _load(self, teacher: str, subject: str, group: str, hours: float) -> dict[str, Any]:
         return dict(

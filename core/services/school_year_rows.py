@@ -242,3 +242,9 @@ class SchoolYearRows:
     topics: list[TopicRow] = field(default_factory=list)
     control_works: list[ControlWorkRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The sheets the file had (None: all of them, as for rows built in code). A re-import leaves
+    # alone what an absent optional sheet would describe instead of deleting it.
+    sheets: set[str] | None = None
+
+    def has(self, sheet: str) -> bool:
+        return self.sheets is None or sheet in self.sheets
