@@ -144,8 +144,6 @@ async def _import(
                 progress.update(applying, completed=done, total=total)
 
             async with db.uow() as uow:
-                if dry_run:
-                    uow.commit = uow.flush  # type: ignore[method-assign]
                 report: ImportReport = await import_school_year(
                     uow,
                     rows,
@@ -155,6 +153,7 @@ async def _import(
                     timezone=timezone,
                     default_timezone=settings.default_timezone,
                     progress=on_step,
+                    dry_run=dry_run,
                 )
         finally:
             await db.dispose()

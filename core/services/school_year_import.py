@@ -97,8 +97,12 @@ async def import_school_year(
     timezone: str | None = None,
     default_timezone: str = "Europe/Moscow",
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Check the workbook; if it has no problem, apply it and commit. Nothing is written else."""
+    """Check the workbook; if it has no problem, apply it and commit. Nothing is written else.
+
+    A dry run applies everything inside the transaction to report what would change, then
+    leaves it uncommitted (the unit of work rolls it back)."""
     report = ImportReport(school=school_name)
     catalogue, problems = check_school_year(rows)
     if catalogue is None:
@@ -107,7 +111,10 @@ async def import_school_year(
     report.year = catalogue.year_name
     applier = _Applier(uow, catalogue, actor, today, report, progress or (lambda *_: None))
     await applier.run(school_name, timezone, default_timezone)
-    await uow.commit()
+    if dry_run:
+        await uow.rollback()
+    else:
+        await uow.commit()
     return report
 
 
