@@ -4,6 +4,7 @@ file with ten planted mistakes reports all ten where they are and leaves the dat
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def cell(sheet: Any, row: int, header: str) -> Any:
 
 
 def referenced_names(book: Any) -> set[str]:
-    text = set()
+    text: set[str] = set()
     for sheet in book.worksheets:
         for row in sheet.iter_rows(min_row=2, values_only=True):
             text.update(str(v) for v in row if isinstance(v, str))
@@ -113,10 +114,12 @@ def plant_ten_mistakes(path: Path) -> set[tuple[str, int, str | None]]:
 
     staff = book["Сотрудники"]  # 7. an unknown role, on someone referenced nowhere else
     names = referenced_names(book)
-    lonely = next(
-        r for r in range(2, staff.max_row + 1)
-        if not any(str(cell(staff, r, "Фамилия")) in n for n in names if n != cell(staff, r, "Фамилия"))
-    )  # fmt: skip
+
+    def unreferenced(r: int) -> bool:
+        last = str(cell(staff, r, "Фамилия"))
+        return not any(last in name for name in names if name != last)
+
+    lonely = next(r for r in range(2, staff.max_row + 1) if unreferenced(r))
     set_cell(staff, lonely, "Роли", "директор")
     expected.add(("Сотрудники", lonely, "Роли"))
 
@@ -148,7 +151,7 @@ async def test_ten_planted_mistakes_are_all_reported_and_nothing_changes(
     assert (await import_file(db, demo_file)).ok
     before = await snapshot(db)
     spoiled = tmp_path / "spoiled.xlsx"
-    spoiled.write_bytes(demo_file.read_bytes())
+    shutil.copy(demo_file, spoiled)
     expected = plant_ten_mistakes(spoiled)
     assert len(expected) == 10
     report = await import_file(db, spoiled, today=dt.date(2026, 9, 20))
