@@ -18,24 +18,28 @@ from core.model.groups import GroupKind
 from core.model.people import StaffRole
 from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
 from core.model.timetable import ActivityKind, ControlForm
+from core.services.school_year_rows import SHEET_ORDER
 
 # --- sheets -------------------------------------------------------------------------------------
 
-PERIODS = "Периоды"
-HOLIDAYS = "Каникулы"
-SUBJECTS = "Предметы"
-ROOMS = "Кабинеты"
-STAFF = "Сотрудники"
-CLASSES = "Классы"
-STUDENTS = "Обучающиеся"
-GUARDIANS = "Родители"
-GROUPS = "Группы"
-PLANS = "ИУП"
-LOADS = "Нагрузка"
-BELLS = "Звонки"
-TIMETABLE = "Расписание"
-TOPICS = "КТП"
-CONTROL_WORKS = "Контрольные работы"
+# The sheet names are core's (its problems name them too); spelled out here for reading.
+(
+    PERIODS,  # Периоды
+    HOLIDAYS,  # Каникулы
+    SUBJECTS,  # Предметы
+    ROOMS,  # Кабинеты
+    STAFF,  # Сотрудники
+    CLASSES,  # Классы
+    STUDENTS,  # Обучающиеся
+    GUARDIANS,  # Родители
+    GROUPS,  # Группы
+    PLANS,  # ИУП
+    LOADS,  # Нагрузка
+    BELLS,  # Звонки
+    TIMETABLE,  # Расписание
+    TOPICS,  # КТП
+    CONTROL_WORKS,  # Контрольные работы
+) = SHEET_ORDER
 INSTRUCTIONS = "Инструкция"
 
 SHEETS = (
