@@ -16,6 +16,8 @@ class School:
 
 @dataclass(kw_only=True, eq=False)
 class AcademicYear:
+    """1 September to 31 August: summer holidays belong to the year they follow."""
+
     id: int | None = None
     school_id: int
     name: str  # "2026/2027"
