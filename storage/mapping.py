@@ -9,6 +9,7 @@ from sqlalchemy.orm import registry
 from core.model.audit import AuditEntry
 from core.model.grading import WorkType
 from core.model.groups import GroupMembership, SchoolClass, StudyGroup, TeachingLoad
+from core.model.identity import AccessCode, BotUser, CodeAttempt, ConsentRecord, TelegramBinding
 from core.model.people import Guardian, GuardianLink, StaffMember, Student, StudentMovement
 from core.model.school import (
     AcademicYear,
@@ -48,6 +49,11 @@ TABLE_OF: dict[type, Table] = {
     ControlWork: t.control_works,
     WorkType: t.work_types,
     AuditEntry: t.audit_entries,
+    AccessCode: t.access_codes,
+    TelegramBinding: t.telegram_bindings,
+    CodeAttempt: t.code_attempts,
+    BotUser: t.bot_users,
+    ConsentRecord: t.consent_records,
 }
 
 _mapped = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -19,6 +20,7 @@ from sqlalchemy import (
 )
 
 from core.model.groups import GroupKind
+from core.model.identity import ConsentAnswer, ConsentChannel, PersonKind, Role
 from core.model.people import MovementKind, StaffRole
 from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
 from core.model.timetable import ActivityKind, ControlForm
@@ -55,6 +57,7 @@ schools = Table(
     _id(),
     Column("name", String(200), nullable=False, unique=True),
     Column("timezone", String(64), nullable=False),
+    Column("consent_text", Text),
 )
 
 academic_years = Table(
@@ -338,4 +341,65 @@ audit_heads = Table(
     Column("school_id", ForeignKey("schools.id"), primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+access_codes = Table(
+    "access_codes",
+    metadata,
+    _id(),
+    _school(),
+    Column("person_kind", StrEnumType(PersonKind), nullable=False),
+    Column("person_id", Integer, nullable=False),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("issued_by", String(100), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Column("used_by", BigInteger),
+    Column("revoked_at", UTCDateTime),
+    Index("ix_access_codes_person", "school_id", "person_kind", "person_id"),
+)
+
+telegram_bindings = Table(
+    "telegram_bindings",
+    metadata,
+    _id(),
+    _school(),
+    Column("telegram_user_id", BigInteger, nullable=False, index=True),
+    Column("person_kind", StrEnumType(PersonKind), nullable=False),
+    Column("person_id", Integer, nullable=False),
+    Column("code_id", ForeignKey("access_codes.id")),
+    Column("bound_at", UTCDateTime, nullable=False),
+    Column("unbound_at", UTCDateTime),
+    Index("ix_telegram_bindings_person", "school_id", "person_kind", "person_id"),
+)
+
+code_attempts = Table(
+    "code_attempts",
+    metadata,
+    _id(),
+    Column("telegram_user_id", BigInteger, nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+bot_users = Table(
+    "bot_users",
+    metadata,
+    _id(),
+    Column("telegram_user_id", BigInteger, nullable=False, unique=True),
+    Column("active_binding_id", ForeignKey("telegram_bindings.id")),
+    Column("active_role", StrEnumType(Role)),
+    Column("active_student_id", ForeignKey("students.id")),
+)
+
+consent_records = Table(
+    "consent_records",
+    metadata,
+    _id(),
+    _school(),
+    Column("guardian_id", ForeignKey("guardians.id"), nullable=False, index=True),
+    Column("answer", StrEnumType(ConsentAnswer), nullable=False),
+    Column("channel", StrEnumType(ConsentChannel), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
 )

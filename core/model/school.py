@@ -12,6 +12,7 @@ class School:
     id: int | None = None
     name: str
     timezone: str = "Europe/Moscow"
+    consent_text: str | None = None  # None: the standard text of core.services.consent_texts
 
 
 @dataclass(kw_only=True, eq=False)

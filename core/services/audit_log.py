@@ -29,9 +29,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# never copied into the audit log: a code's hash is no secret by itself, but the log is read by
+# more people than the codes table
+SECRET_FIELDS = frozenset({"code_hash"})
+
+
 def snapshot(obj: object) -> dict[str, Any]:
     """The entity's fields as JSON-ready values, for the before/after of an audit entry."""
-    return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
+    return {
+        f.name: _plain(getattr(obj, f.name))
+        for f in dataclasses.fields(obj)  # type: ignore[arg-type]
+        if f.name not in SECRET_FIELDS
+    }
 
 
 def _school_of(obj: object) -> int:

@@ -16,7 +16,6 @@ from storage.tables import metadata
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     # Migrations must not depend on storage.types: they render the plain column type underneath.
     if type_ == "type" and isinstance(obj, TypeDecorator):
-        autogen_context.imports.add("import sqlalchemy as sa")
         return f"sa.{obj.impl_instance!r}"
     return False
 
