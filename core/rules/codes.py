@@ -40,9 +40,21 @@ def normalize_code(text: str) -> str | None:
 
 
 _CYRILLIC_LOOKALIKES = str.maketrans(
-    {"а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-     "с": "c", "т": "t", "у": "y", "х": "x"}
-)  # fmt: skip
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+    }
+)
 
 
 def code_hash(code: str) -> str:

@@ -370,11 +370,15 @@ async def _issue_for(
         code = rules.new_code()
         new.append(
             AccessCode(
-                school_id=school_id, person_kind=kind, person_id=person_id,
-                code_hash=rules.code_hash(code), issued_by=issued_by, issued_at=now,
+                school_id=school_id,
+                person_kind=kind,
+                person_id=person_id,
+                code_hash=rules.code_hash(code),
+                issued_by=issued_by,
+                issued_at=now,
                 expires_at=now + ttl,
             )
-        )  # fmt: skip
+        )
         issued.append(IssuedCode(kind, person_id, name, about, class_name, code, now + ttl))
     await audited_add_all(uow, issued_by, new, action="access_code.issue")
     await uow.commit()

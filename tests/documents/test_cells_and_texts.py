@@ -32,9 +32,17 @@ from documents.school_year_workbook import russian_columns
 
 @pytest.mark.parametrize(
     "value",
-    ["01.09.2026", "1.9.2026", "2026-09-01", "01/09/2026", " 01.09.2026 0:00:00", 46266,
-     dt.datetime(2026, 9, 1, 0, 0), dt.date(2026, 9, 1)],
-)  # fmt: skip
+    [
+        "01.09.2026",
+        "1.9.2026",
+        "2026-09-01",
+        "01/09/2026",
+        " 01.09.2026 0:00:00",
+        46266,
+        dt.datetime(2026, 9, 1, 0, 0),
+        dt.date(2026, 9, 1),
+    ],
+)
 def test_dates(value: object) -> None:
     assert read_date(value) == dt.date(2026, 9, 1)  # type: ignore[arg-type]
 
@@ -47,9 +55,18 @@ def test_bad_dates(value: object) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["8:30", "08:30", "08.30", "08:30:00", dt.time(8, 30), dt.datetime(1899, 12, 30, 8, 30),
-     dt.timedelta(hours=8, minutes=30), 8.5 / 24, dt.time(8, 29, 59, 999_999)],
-)  # fmt: skip
+    [
+        "8:30",
+        "08:30",
+        "08.30",
+        "08:30:00",
+        dt.time(8, 30),
+        dt.datetime(1899, 12, 30, 8, 30),
+        dt.timedelta(hours=8, minutes=30),
+        8.5 / 24,
+        dt.time(8, 29, 59, 999_999),
+    ],
+)
 def test_times(value: object) -> None:
     assert read_time(value) == dt.time(8, 30)  # type: ignore[arg-type]
 

@@ -161,8 +161,11 @@ def test_family_with_two_children_in_different_classes(demo: SchoolYearRows) -> 
 
 
 def test_english_split_in_5a(demo: SchoolYearRows) -> None:
-    fifth_a = {full(s.last_name, s.first_name, s.middle_name) for s in demo.students
-               if s.class_name == "5А"}  # fmt: skip
+    fifth_a = {
+        full(s.last_name, s.first_name, s.middle_name)
+        for s in demo.students
+        if s.class_name == "5А"
+    }
     english = [g for g in demo.groups if g.kind is GroupKind.SUBGROUP]
     assert {g.name for g in english} == {"5А англ. 1", "5А англ. 2"}
     members = Counter(g.student for g in english)

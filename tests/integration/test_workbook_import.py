@@ -97,9 +97,10 @@ def plant_ten_mistakes(path: Path) -> set[tuple[str, int, str | None]]:
 
     periods = book["Периоды"]  # 4. overlapping periods: a fifth quarter on the fourth one's dates
     fourth = next(
-        r for r in range(2, periods.max_row + 1)
+        r
+        for r in range(2, periods.max_row + 1)
         if cell(periods, r, "Номер") == 4 and str(cell(periods, r, "Вид периода")) == "четверть"
-    )  # fmt: skip
+    )
     extra = periods.max_row + 1
     for column in range(1, periods.max_column + 1):
         periods.cell(row=extra, column=column, value=periods.cell(row=fourth, column=column).value)

@@ -7,10 +7,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN_IN_CORE = {
-    "sqlalchemy", "alembic", "aiogram", "aiohttp", "aiosqlite", "asyncpg", "matplotlib",
-    "openpyxl", "fpdf", "pydantic_settings", "typer", "rich",
-    "app", "storage", "bot", "documents", "notifications",
-}  # fmt: skip
+    "sqlalchemy",
+    "alembic",
+    "aiogram",
+    "aiohttp",
+    "aiosqlite",
+    "asyncpg",
+    "matplotlib",
+    "openpyxl",
+    "fpdf",
+    "pydantic_settings",
+    "typer",
+    "rich",
+    "app",
+    "storage",
+    "bot",
+    "documents",
+    "notifications",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
