@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.services.school_summary import SUMMARY_LABELS
+
 APP_HELP = (
     "dnevnik — электронный классный журнал школы в Telegram.\n\n"
     "Настройки берутся из переменных окружения или файла .env (см. .env.example)."
@@ -58,16 +60,7 @@ DEMO_HELP = (
 SUMMARY_HELP = "Сводка по школе: классы, обучающиеся, группы, расписание на неделю."
 SUMMARY_TITLE = "Школа «{school}», учебный год {year}"
 SUMMARY_NO_SCHOOL = "Школа «{school}» не найдена. Загрузите её командой `dnevnik import`."
-SUMMARY_LINES = (
-    ("classes", "Классов"),
-    ("students", "Обучающихся"),
-    ("staff", "Сотрудников"),
-    ("guardians", "Родителей"),
-    ("groups", "Учебных групп (кроме классов)"),
-    ("timetable", "Уроков в неделю по расписанию"),
-    ("topics", "Тем в КТП"),
-    ("control_works", "Контрольных работ в графике"),
-)
+SUMMARY_LINES = SUMMARY_LABELS
 SUMMARY_WEEK = "Уроков на неделе {start} — {end} (с учётом каникул): {count}"
 COL_CLASS = "Класс"
 COL_CLASS_TEACHER = "Классный руководитель"

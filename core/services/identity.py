@@ -121,7 +121,9 @@ async def role_choices(uow: UnitOfWork, telegram_user_id: int) -> list[RoleChoic
         school = await uow.repo(School).get(binding.school_id)
         name, roles, _ = await roles_of(uow, binding)
         assert binding.id is not None
-        for role in sorted(roles, key=list(Role).index):
+        # a class teacher's menu holds the teacher's: offering both would only confuse
+        shown = roles - {Role.TEACHER} if Role.CLASS_TEACHER in roles else roles
+        for role in sorted(shown, key=list(Role).index):
             choices.append(RoleChoice(binding.id, school.name if school else "", name, role))
     return choices
 

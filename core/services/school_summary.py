@@ -12,6 +12,18 @@ from core.model.timetable import ControlWork, ThematicTopic, TimetableEntry
 from core.ports import UnitOfWork
 from core.services.timetable import planned_lessons
 
+# what the summary's figures are called, in the console and in the bot
+SUMMARY_LABELS = (
+    ("classes", "Классов"),
+    ("students", "Обучающихся"),
+    ("staff", "Сотрудников"),
+    ("guardians", "Родителей"),
+    ("groups", "Учебных групп (кроме классов)"),
+    ("timetable", "Уроков в неделю по расписанию"),
+    ("topics", "Тем в КТП"),
+    ("control_works", "Контрольных работ в графике"),
+)
+
 
 @dataclass(frozen=True)
 class ClassLine:

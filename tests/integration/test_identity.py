@@ -53,7 +53,7 @@ async def test_class_teacher_issues_codes_for_guardians_of_her_class(
     db: Database, school: Seeded
 ) -> None:
     ivanova = await bind_staff(db, school, "Иванова", IVANOVA_TG)
-    assert ivanova.role is Role.TEACHER and Role.CLASS_TEACHER in ivanova.roles
+    assert ivanova.role is Role.CLASS_TEACHER and Role.TEACHER in ivanova.roles
     issued = await class_codes(db, ivanova, school.classes["5А"], audience=Audience.GUARDIANS)
     names = sorted(i.person_name for i in issued)
     assert names == ["Алексеева Ольга Ивановна", "Борисов Павел"]

@@ -1,0 +1,49 @@
+"""Callback data of every button. aiogram packs and checks them: a forged or stale payload that
+does not parse matches no handler and gets the «stale button» answer; one that parses is still
+checked by core's access rules."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MenuCb(CallbackData, prefix="m"):
+    action: str
+
+
+class RoleCb(CallbackData, prefix="r"):
+    binding: int
+    role: str
+
+
+class ChildCb(CallbackData, prefix="ch"):
+    student: int
+
+
+class ConsentCb(CallbackData, prefix="cs"):
+    answer: str
+
+
+class ClassCb(CallbackData, prefix="cl"):
+    action: str  # "codes" or "consents"
+    class_id: int
+
+
+class CodesCb(CallbackData, prefix="cd"):
+    class_id: int
+    audience: str
+
+
+class PaperCb(CallbackData, prefix="pp"):
+    guardian: int
+    answer: str  # "" to ask, "given" or "refused" to record
+
+
+class UnbindCb(CallbackData, prefix="ub"):
+    binding: int
+    confirm: bool
+
+
+class DayCb(CallbackData, prefix="d"):
+    what: str  # "lessons" or "child"
+    offset: int  # days from today: 0 today, 1 tomorrow

@@ -1,0 +1,70 @@
+"""Building the Bot and the Dispatcher: routers in order, middlewares, the error handler."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import ErrorEvent
+
+from bot.context import BotContext
+from bot.middlewares import (
+    ActorMiddleware,
+    FloodMiddleware,
+    ReleaseLocksMiddleware,
+    UnitOfWorkMiddleware,
+)
+from bot.routers import common, family, staff, start
+from bot.texts import common as txt
+from core.services.identity import AccessDenied, NotFound
+
+log = logging.getLogger(__name__)
+
+
+def build_dispatcher(ctx: BotContext) -> Dispatcher:
+    dp = Dispatcher(ctx=ctx)
+    dp.update.outer_middleware(FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds))
+    dp.update.outer_middleware(UnitOfWorkMiddleware())
+    dp.update.outer_middleware(ActorMiddleware())
+    # start first (strangers), the role routers, and the fallbacks last
+    dp.include_routers(
+        start.build(), common.build(), family.build(), staff.build(), common.build_fallback()
+    )
+    dp.errors.register(on_error)
+    return dp
+
+
+def build_bot(token: str, api_url: str | None = None, session: AiohttpSession | None = None) -> Bot:
+    """A bot talking to Telegram, to a school's own Bot API server, or to the emulator."""
+    if session is None:
+        session = AiohttpSession()
+        if api_url and api_url.rstrip("/") != "https://api.telegram.org":
+            session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    session.middleware(ReleaseLocksMiddleware())
+    return Bot(token, session=session)
+
+
+async def on_error(event: ErrorEvent) -> bool:
+    """Core's refusals become a short Russian answer; anything else is logged with an id the user
+    can quote, and the user is told instead of meeting silence."""
+    error = event.exception
+    if isinstance(error, AccessDenied | NotFound):
+        text = txt.NOT_ALLOWED if isinstance(error, AccessDenied) else txt.NOT_FOUND
+    else:
+        correlation_id = uuid.uuid4().hex[:8]
+        log.exception(
+            "update %s failed [%s]", event.update.update_id, correlation_id, exc_info=error
+        )
+        text = txt.ERROR.format(correlation_id=correlation_id)
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    except Exception:  # the answer itself failed (Telegram down): the log line above stays
+        log.warning("could not tell the user about the error", exc_info=True)
+    return True

@@ -1,0 +1,70 @@
+"""Inline keyboards: the menu of each role and the small choosers."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ConsentCb, DayCb, MenuCb
+from bot.texts import common as ct
+from bot.texts import guardian as gt
+from bot.texts import staff as st
+from core.model.identity import Actor, ConsentAnswer, Role
+
+MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.TEACHER: ((st.BTN_LESSONS, "lessons"),),
+    Role.CLASS_TEACHER: (
+        (st.BTN_LESSONS, "lessons"),
+        (st.BTN_CODES, "codes"),
+        (st.BTN_CONSENTS, "consents"),
+    ),
+    Role.DEPUTY: ((st.BTN_SUMMARY, "summary"), (st.BTN_LESSONS, "lessons")),
+    Role.DISPATCHER: ((st.BTN_SUMMARY, "summary"),),
+    Role.HEAD: ((st.BTN_SUMMARY, "summary"),),
+    Role.COORDINATOR: (
+        (st.BTN_STAFF_CODES, "staffcodes"),
+        (st.BTN_ACCOUNTS, "accounts"),
+        (st.BTN_SUMMARY, "summary"),
+    ),
+    Role.GUARDIAN: (
+        (gt.BTN_TODAY, "today"),
+        (gt.BTN_TOMORROW, "tomorrow"),
+        (gt.BTN_CHILD, "child"),
+        (gt.BTN_CONSENT, "consent"),
+    ),
+    Role.STUDENT: ((gt.BTN_TODAY, "today"), (gt.BTN_TOMORROW, "tomorrow")),
+}
+
+
+def menu(actor: Actor, several_roles: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for text, action in MENUS[actor.role]:
+        if action in ("today", "tomorrow"):
+            builder.button(
+                text=text, callback_data=DayCb(what="child", offset=int(action == "tomorrow"))
+            )
+        else:
+            builder.button(text=text, callback_data=MenuCb(action=action))
+    if several_roles:
+        builder.button(text=ct.BTN_SWITCH_ROLE, callback_data=MenuCb(action="role"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def consent_buttons(given: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if given:
+        builder.button(
+            text=gt.BTN_WITHDRAW, callback_data=ConsentCb(answer=ConsentAnswer.WITHDRAWN)
+        )
+    else:
+        builder.button(text=gt.BTN_AGREE, callback_data=ConsentCb(answer=ConsentAnswer.GIVEN))
+        builder.button(text=gt.BTN_DISAGREE, callback_data=ConsentCb(answer=ConsentAnswer.REFUSED))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def back_to_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=ct.BTN_MENU, callback_data=MenuCb(action="menu"))
+    return builder.as_markup()

@@ -1,0 +1,107 @@
+"""Per-update plumbing: a unit of work, the actor, flood limits, oversized input, and the
+release of database locks before every call to Telegram."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from bot.context import BotContext
+from bot.texts import common as txt
+from core.services.identity import resolve_actor
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+current_uow: ContextVar[SqlUnitOfWork | None] = ContextVar("current_uow", default=None)
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """One unit of work per update; uncommitted changes are rolled back when it ends."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        ctx: BotContext = data["ctx"]
+        async with ctx.db.uow() as uow:
+            token = current_uow.set(uow)
+            data["uow"] = uow
+            try:
+                return await handler(event, data)
+            finally:
+                current_uow.reset(token)
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Who sent the update: ``actor`` is None for a stranger (no bound account)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        uow: SqlUnitOfWork = data["uow"]
+        data["actor"] = await resolve_actor(uow, user.id) if user else None
+        await uow.end_transaction()
+        return await handler(event, data)
+
+
+class FloodMiddleware(BaseMiddleware):
+    """Drops a user's updates past the limit (answering once per window) and oversized texts."""
+
+    def __init__(self, updates: int, window_seconds: int) -> None:
+        self.limit = RateLimitItemPerSecond(updates, window_seconds)
+        self.warned = RateLimitItemPerSecond(1, window_seconds)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        ctx: BotContext = data["ctx"]
+        if not await self.limiter.hit(self.limit, "updates", str(user.id)):
+            if await self.limiter.hit(self.warned, "warned", str(user.id)):
+                await _reply(event, txt.TOO_FAST)
+            log.info("flood: update from %s dropped", user.id)
+            return None
+        message = event.message if isinstance(event, Update) else None
+        if message is not None and len(message.text or message.caption or "") > ctx.max_text_length:
+            await message.answer(txt.TOO_LONG)
+            return None
+        return await handler(event, data)
+
+
+async def _reply(event: TelegramObject, text: str) -> None:
+    if not isinstance(event, Update):
+        return
+    if event.message is not None:
+        await event.message.answer(text)
+    elif event.callback_query is not None:
+        await event.callback_query.answer(text)
+
+
+class ReleaseLocksMiddleware(BaseRequestMiddleware):
+    """Before any call to Telegram, end the update's read-only transaction: a slow network must
+    not hold the SQLite write lock that other teachers' updates wait for."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        uow = current_uow.get()
+        if uow is not None:
+            await uow.end_transaction()
+        return await make_request(bot, method)
+
+
+def answer_target(event: Message | CallbackQuery) -> Message | None:
+    return event if isinstance(event, Message) else event.message  # type: ignore[return-value]

@@ -1,0 +1,48 @@
+"""What the bot says to teachers, class teachers, deputies and the coordinator."""
+
+from __future__ import annotations
+
+BTN_LESSONS = "📚 Мои уроки сегодня"
+BTN_CODES = "🔑 Коды доступа для класса"
+BTN_CONSENTS = "📋 Согласия класса"
+BTN_SUMMARY = "📊 Сводка по школе"
+BTN_STAFF_CODES = "🔑 Коды сотрудников"
+BTN_ACCOUNTS = "👥 Подключённые аккаунты"
+BTN_CODES_GUARDIANS = "Родителям"
+BTN_CODES_STUDENTS = "Ученикам"
+BTN_CODES_ALL = "Родителям и ученикам"
+BTN_PAPER_YES = "✍️ Бумажное согласие"
+BTN_PAPER_NO = "✍️ Бумажный отказ"
+BTN_UNBIND = "Отключить"
+
+LESSONS_TITLE = "Ваши уроки, {day}:"
+LESSONS_EMPTY = "{day}: уроков по расписанию нет."
+LESSON_LINE = "{number}. {start} {group} — {subject}{room}"
+CHOOSE_CLASS = "Для какого класса?"
+CODES_FOR_WHOM = "Коды для класса {class_name}: кому выдать?"
+CODES_NONE = (
+    "Все в классе {class_name} уже подключены — новые коды не нужны. Потерявшему доступ "
+    "координатор может отключить старый аккаунт, и тогда код выдаётся заново."
+)
+CODES_CAPTION = (
+    "Коды доступа, класс {class_name}: {count} шт., действуют до {until}.\n"
+    "Распечатайте, разрежьте по линиям и раздайте лично. Прежние неиспользованные коды этих "
+    "людей отменены."
+)
+STAFF_CODES_CAPTION = "Коды сотрудников: {count} шт., действуют до {until}. Раздайте лично."
+STAFF_CODES_NONE = "Все сотрудники уже подключены."
+CONSENTS_TITLE = "Согласия родителей, класс {class_name} (подключено {connected} из {total}):"
+CONSENT_LINE = "{mark} {guardian} ({children}) — {state}{channel}{connected}"
+NOT_CONNECTED = ", не подключён(а)"
+CONSENT_PICK = "Чтобы записать бумажное согласие или отказ, выберите родителя:"
+PAPER_RECORDED = "Записано: {guardian} — {state} (на бумаге)."
+PAPER_FOR = "{guardian}: что записать?"
+SUMMARY_TITLE = "Школа «{school}», {year}:"
+SUMMARY_LINE = "{label}: {value}"
+ACCOUNTS_TITLE = "Подключённые аккаунты ({count}). Нажмите, чтобы отключить:"
+ACCOUNT_BUTTON = "{name} ({kind})"
+UNBIND_CONFIRM = "Отключить {name} ({kind})? Для нового входа понадобится новый код."
+UNBOUND = "Аккаунт отключён: {name}."
+BTN_YES_UNBIND = "Да, отключить"
+BTN_CANCEL = "Отмена"
+CANCELLED = "Отменено."
