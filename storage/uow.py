@@ -92,6 +92,15 @@ class SqlUnitOfWork:
         await self.session.commit()
         self._pending = []
 
+    async def end_transaction(self) -> None:
+        """End a transaction that only read, so that no lock is held while the caller waits on
+        the network (SQLite writers take the write lock at BEGIN). Pending changes stay."""
+        session = self.session
+        if session.in_transaction() and not (
+            session.new or session.dirty or session.deleted or self._pending
+        ):
+            await session.commit()
+
     async def rollback(self) -> None:
         await self.session.rollback()
         self._pending = []
