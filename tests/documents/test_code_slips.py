@@ -325,7 +325,7 @@ def test_two_hundred_slips_make_forty_sheets_quickly(capsys: pytest.CaptureFixtu
 
     with capsys.disabled():
         print(f"\n200 code slips: {elapsed:.2f} s, {len(pdf) // 1024} KiB")
-    # 1.3–1.8 s on the development machine (a 2-core VM); the bound leaves room for slow CI.
+    # 1.5–2.0 s on the development machine (a busy 2-core VM); the bound leaves room for slow CI.
     assert elapsed < 6
     pages = reader(pdf).pages
     assert len(pages) == 40
