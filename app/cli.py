@@ -386,5 +386,110 @@ def audit_show(
     console.print(table)
 
 
+@app.command("run", help=txt.RUN_HELP)
+def run(
+    webhook: Annotated[bool, typer.Option("--webhook", help=txt.RUN_WEBHOOK_HELP)] = False,
+) -> None:
+    from app.runner import run as run_bot
+
+    settings = _settings()
+    if not settings.bot_token:
+        raise fail(txt.NO_TOKEN, code=2)
+    if webhook and not settings.webhook_url:
+        raise fail(txt.NO_WEBHOOK_URL, code=2)
+    _run(run_bot(settings, webhook=webhook))
+
+
+@app.command("codes", help=txt.CODES_HELP)
+def codes(
+    school: Annotated[str, typer.Option("--school", help=txt.IMPORT_SCHOOL_HELP)],
+    out: Annotated[Path, typer.Option("--out", help=txt.CODES_OUT_HELP)] = Path("codes-staff.pdf"),
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help=txt.CODES_PERSON_HELP)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help=txt.CODES_ALL_HELP)] = False,
+) -> None:
+    settings = _settings()
+    if not _run(_codes(settings, school, out, person or [], all_)):
+        raise typer.Exit(1)
+
+
+async def _codes(
+    settings: Settings, school_name: str, out: Path, people: list[str], all_: bool
+) -> bool:
+    import datetime as dt
+
+    from bot.slips import slips_pdf
+    from core.model.people import StaffMember
+    from core.model.school import School
+    from core.rules.names import NameIndex
+    from core.services.identity import issue_staff_codes_unchecked
+
+    username = settings.bot_username or await _bot_username(settings)
+    if not username:
+        console.print(f"[red]{txt.CODES_NO_USERNAME}[/red]")
+        return False
+    db = await open_database(settings)
+    try:
+        async with db.uow() as uow:
+            school = await uow.repo(School).first(name=school_name)
+            if school is None or school.id is None:
+                console.print(txt.SUMMARY_NO_SCHOOL.format(school=school_name))
+                return False
+            staff_ids: list[int] | None = None
+            if people:
+                index = NameIndex[StaffMember]()
+                for member in await uow.repo(StaffMember).find(school_id=school.id):
+                    index.add(member, member.last_name, member.first_name, member.middle_name)
+                staff_ids = []
+                for name in people:
+                    found = index.lookup(name)
+                    if len(found) != 1 or found[0].id is None:
+                        console.print(
+                            txt.CODES_UNKNOWN_PERSON.format(name=name, school=school_name)
+                        )
+                        return False
+                    staff_ids.append(found[0].id)
+            issued = await issue_staff_codes_unchecked(
+                uow,
+                school.id,
+                cli_actor(),
+                now=dt.datetime.now(dt.UTC),
+                staff_ids=staff_ids,
+                ttl=dt.timedelta(days=settings.code_ttl_days),
+                include_bound=all_,
+            )
+            if not issued:
+                console.print(txt.CODES_NONE)
+                return True
+            pdf = await slips_pdf(
+                issued,
+                school=school.name,
+                timezone=school.timezone,
+                bot_username=username,
+                title=school.name,
+            )
+    finally:
+        await db.dispose()
+    await asyncio.to_thread(out.write_bytes, pdf)
+    until = min(i.expires_at for i in issued).strftime("%d.%m.%Y")
+    console.print(txt.CODES_WRITTEN.format(count=len(issued), until=until, path=out))
+    return True
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    if not settings.bot_token:
+        return None
+    from bot.factory import build_bot
+
+    bot = build_bot(settings.bot_token, settings.telegram_api_url)
+    try:
+        return (await bot.me()).username
+    except Exception:  # no network, a wrong token: the caller explains what to set
+        return None
+    finally:
+        await bot.session.close()
+
+
 def main() -> None:
     app()

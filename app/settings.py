@@ -17,6 +17,10 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; empty means the SQLite file data/dnevnik.sqlite3",
     )
     bot_token: str = Field(default="", description="Token from @BotFather")
+    bot_username: str = Field(
+        default="",
+        description="The bot's @username for links on code slips; empty: asked from Telegram",
+    )
     telegram_api_url: str = Field(
         default="https://api.telegram.org", description="Bot API server (or a local one)"
     )
@@ -25,6 +29,18 @@ class Settings(BaseSettings):
     )
     backup_dir: Path = Field(default=Path("backups"), description="Where backups are written")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    code_ttl_days: int = Field(default=14, ge=1, le=365, description="How long access codes work")
+    webhook_url: str = Field(
+        default="", description="Public HTTPS address Telegram posts updates to (webhook mode)"
+    )
+    webhook_secret: str = Field(
+        default="", description="Secret token Telegram sends with each update (webhook mode)"
+    )
+    webhook_listen_host: str = Field(default="127.0.0.1", description="Where the webhook listens")
+    webhook_listen_port: int = Field(default=8080, description="Port the webhook listens on")
+    shutdown_timeout: float = Field(
+        default=20.0, description="Seconds to let updates in progress finish on stop"
+    )
 
     @property
     def effective_database_url(self) -> str:

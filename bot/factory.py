@@ -14,6 +14,7 @@ from bot.context import BotContext
 from bot.middlewares import (
     ActorMiddleware,
     FloodMiddleware,
+    InFlightMiddleware,
     ReleaseLocksMiddleware,
     UnitOfWorkMiddleware,
 )
@@ -25,7 +26,9 @@ log = logging.getLogger(__name__)
 
 
 def build_dispatcher(ctx: BotContext) -> Dispatcher:
-    dp = Dispatcher(ctx=ctx)
+    in_flight = InFlightMiddleware()
+    dp = Dispatcher(ctx=ctx, in_flight=in_flight)
+    dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds))
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.update.outer_middleware(ActorMiddleware())

@@ -3,6 +3,7 @@ release of database locks before every call to Telegram."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -26,6 +27,32 @@ log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 current_uow: ContextVar[SqlUnitOfWork | None] = ContextVar("current_uow", default=None)
+
+
+class InFlightMiddleware(BaseMiddleware):
+    """Remembers the updates being handled, so that a stop can wait for them (bounded)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        try:
+            return await handler(event, data)
+        finally:
+            if task is not None:
+                self.tasks.discard(task)
+
+    async def drain(self, seconds: float) -> int:
+        """Wait up to ``seconds`` for updates in progress; returns how many were cut off."""
+        current = asyncio.current_task()
+        pending = {t for t in self.tasks if t is not current and not t.done()}
+        if not pending:
+            return 0
+        _, still = await asyncio.wait(pending, timeout=seconds)
+        return len(still)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):

@@ -1,0 +1,92 @@
+"""`dnevnik run`: the bot in long polling or webhook mode, stopped gracefully.
+
+On SIGTERM or Ctrl+C the bot stops taking updates, lets the ones in progress finish (at most
+SHUTDOWN_TIMEOUT seconds), then closes the database. Later issues add the notifications worker and
+the scheduler to the same process."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import secrets
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from app.bootstrap import open_database
+from app.settings import Settings
+from bot.context import BotContext
+from bot.factory import build_bot, build_dispatcher
+from bot.middlewares import InFlightMiddleware
+from bot.replies import set_commands
+
+log = logging.getLogger("dnevnik.run")
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+async def run(settings: Settings, *, webhook: bool) -> None:
+    db = await open_database(settings)
+    ctx = BotContext(db=db, code_ttl=dt.timedelta(days=settings.code_ttl_days))
+    dp = build_dispatcher(ctx)
+    bot = build_bot(settings.bot_token, settings.telegram_api_url)
+    in_flight: InFlightMiddleware = dp["in_flight"]
+
+    async def on_startup(bot: Bot) -> None:
+        me = await bot.me()
+        log.info("bot @%s started (%s mode)", me.username, "webhook" if webhook else "polling")
+        await set_commands(bot, None, None)
+
+    async def on_shutdown() -> None:
+        cut = await in_flight.drain(settings.shutdown_timeout)
+        if cut:
+            log.warning(
+                "%d updates were still running after %.0f s", cut, settings.shutdown_timeout
+            )
+        await db.dispose()
+        log.info("database closed")
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    try:
+        if webhook:
+            await _webhook(dp, bot, settings)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        await bot.session.close()
+    log.info("bot stopped")
+
+
+async def _webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    if not settings.webhook_secret:
+        log.warning("WEBHOOK_SECRET is empty: a random one is used for this run only")
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+        app, path=WEBHOOK_PATH
+    )
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
+    await site.start()
+    url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
+    await bot.set_webhook(url, secret_token=secret, drop_pending_updates=False)
+    log.info(
+        "webhook %s, listening on %s:%s",
+        url,
+        settings.webhook_listen_host,
+        settings.webhook_listen_port,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping: no new updates are taken")
+    await site.stop()  # refuse new connections; Telegram retries them on another instance
+    await runner.cleanup()  # runs the dispatcher's shutdown: in-flight updates finish first
