@@ -1,4 +1,4 @@
-"""Wiring: settings → logging → database (migrated at start)."""
+"""Wiring: settings → database (migrated at start)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,6 @@ from storage.migrate import upgrade
 from storage.uow import Database
 
 log = logging.getLogger("dnevnik")
-
-
-def setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # SQLAlchemy and aiosqlite are chatty at DEBUG; the school's log is about the school
-    for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic.runtime.migration"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 async def open_database(settings: Settings, *, migrate: bool = True) -> Database:

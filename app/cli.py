@@ -9,7 +9,7 @@ import sys
 import zoneinfo
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,8 +17,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from app import cli_texts as txt
-from app.bootstrap import open_database, setup_logging
+from app.logs import setup_logging
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from storage.uow import Database
 
 T = TypeVar("T")
 MOVEMENTS_SHOWN = 30  # the rest are in `dnevnik audit show --entity student_movement`
@@ -39,6 +42,13 @@ def _settings() -> Settings:
     settings = Settings()
     setup_logging(settings)
     return settings
+
+
+async def _open(settings: Settings) -> Database:
+    """The database, migrated; imported late so that `--help` stays quick."""
+    from app.bootstrap import open_database
+
+    return await open_database(settings)
 
 
 def cli_actor() -> str:
@@ -136,7 +146,7 @@ async def _import(
 
         rows = await asyncio.to_thread(read_school_year, path, on_sheet)
         progress.update(reading, completed=1, total=1, description=txt.IMPORT_READING)
-        db = await open_database(settings)
+        db = await _open(settings)
         try:
             applying: TaskID = progress.add_task(txt.IMPORT_APPLYING, total=None)
 
@@ -227,7 +237,7 @@ def summary(school: Annotated[str, typer.Option("--school", help=txt.IMPORT_SCHO
 async def _summary(settings: Settings, school_name: str) -> bool:
     from core.services.school_summary import school_summary
 
-    db = await open_database(settings)
+    db = await _open(settings)
     try:
         async with db.uow() as uow:
             result = await school_summary(
@@ -293,7 +303,7 @@ def audit_verify(
     settings = _settings()
 
     async def go() -> list[Any]:
-        db = await open_database(settings)
+        db = await _open(settings)
         try:
             return await verify_all(db, school)
         finally:
@@ -340,7 +350,7 @@ def audit_show(
     start, end = _day(since), _day(until)
 
     async def go() -> Any:
-        db = await open_database(settings)
+        db = await _open(settings)
         try:
             return await find_entries(
                 db,
@@ -429,7 +439,7 @@ async def _codes(
     if not username:
         console.print(f"[red]{txt.CODES_NO_USERNAME}[/red]")
         return False
-    db = await open_database(settings)
+    db = await _open(settings)
     try:
         async with db.uow() as uow:
             school = await uow.repo(School).first(name=school_name)

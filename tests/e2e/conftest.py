@@ -14,8 +14,8 @@ from bot.context import BotContext
 from bot.emulator import BotApiEmulator
 from bot.emulator.client import EmulatedUser
 from bot.factory import build_bot, build_dispatcher
-from core.services import identity
 from core.model.identity import Actor, PersonKind, Role
+from core.services import identity
 from core.services.identity import Audience
 from storage.uow import Database
 from tests.support.clock import MovableClock

@@ -146,7 +146,9 @@ async def test_class_teacher_gets_printable_slips_and_a_parent_connects_with_one
     slips = await ivanova.wait_for_message(lambda m: m.document is not None, timeout=15)
     assert slips.document is not None and slips.document.filename == "codes-5А.pdf"
     assert "2 шт." in (slips.caption or "")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(slips.document.content)).pages)
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(slips.document.content)).pages
+    )
     assert MOTHER in text and "Борисов Павел" in text
     code = re.search(r"start=([0-9a-z]{16})", text.replace("\n", ""))
     assert code is not None
