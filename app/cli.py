@@ -272,17 +272,10 @@ async def _summary(settings: Settings, school_name: str) -> bool:
 
 @app.command("demo", help=txt.DEMO_HELP)
 def demo() -> None:
-    from documents.demo_school import SCHOOL_NAME, write_demo_workbook
+    from app.demo import run_demo
 
     settings = _settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    workbook = settings.data_dir / "demo-school.xlsx"
-    write_demo_workbook(workbook)
-    console.print(txt.DEMO_DATA_WRITTEN.format(path=workbook))
-    if not _run(_import(settings, workbook, SCHOOL_NAME, None, dry_run=False)):
-        raise typer.Exit(1)
-    if not _run(_summary(settings, SCHOOL_NAME)):
-        raise typer.Exit(1)
+    run_demo((settings.data_dir / "demo").resolve())
 
 
 def _day(value: str | None) -> dt.date | None:

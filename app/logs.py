@@ -13,5 +13,6 @@ def setup_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # SQLAlchemy and aiosqlite are chatty at DEBUG; the school's log is about the school
-    for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic.runtime.migration"):
+    # aiogram logs every handled update at INFO: a school's log would drown in it
+    for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic.runtime.migration", "aiogram.event"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

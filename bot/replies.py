@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -39,6 +40,13 @@ MONTHS = (
 def day_label(day: dt.date) -> str:
     """«вторник, 1 сентября»."""
     return f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]}"
+
+
+async def local_time(uow: SqlUnitOfWork, school_id: int, at: dt.datetime) -> str:
+    """«15.09.2026 10:05» in the school's own time zone (people never read UTC)."""
+    school = await uow.repo(School).get(school_id)
+    zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
+    return at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
 
 
 async def school_name(uow: SqlUnitOfWork, school_id: int) -> str:

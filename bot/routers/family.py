@@ -13,7 +13,7 @@ from bot import keyboards
 from bot.callbacks import ChildCb, ConsentCb, DayCb, MenuCb
 from bot.context import BotContext
 from bot.filters import InRole
-from bot.replies import day_label
+from bot.replies import day_label, local_time
 from bot.texts import common as ct
 from bot.texts import guardian as txt
 from core.model.identity import Actor, ConsentAnswer, Role
@@ -30,10 +30,6 @@ DONE = {
 }
 
 
-def _when(at: dt.datetime) -> str:
-    return at.strftime("%d.%m.%Y %H:%M UTC")
-
-
 async def consent_command(message: Message, uow: SqlUnitOfWork, actor: Actor) -> None:
     await _show_consent(message, uow, actor)
 
@@ -48,7 +44,7 @@ async def _show_consent(message: Message, uow: SqlUnitOfWork, actor: Actor) -> N
     record = await consent.latest_consent(uow, actor.person_id)
     state = txt.CONSENT_STATE.format(
         state=CONSENT_LABELS[record.answer if record else None],
-        when=f", {_when(record.recorded_at)}" if record else "",
+        when=f", {await local_time(uow, actor.school_id, record.recorded_at)}" if record else "",
     )
     text = await consent.consent_text(uow, actor.school_id)
     given = record is not None and record.answer is ConsentAnswer.GIVEN
@@ -74,7 +70,8 @@ async def consent_answer(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(
-            DONE[answer].format(at=_when(record.recorded_at)), reply_markup=keyboards.back_to_menu()
+            DONE[answer].format(at=await local_time(uow, actor.school_id, record.recorded_at)),
+            reply_markup=keyboards.back_to_menu(),
         )
 
 

@@ -28,9 +28,9 @@ CONSENT_NEEDED = (
     "Чтобы видеть сведения о ребёнке, нужно согласие на обработку персональных данных: /consent"
 )
 CHILD_CHOOSE = "Чей дневник открыть?"
-CHILD_CHOSEN = "Выбран ребёнок: {name}."
+CHILD_CHOSEN = "Выбран ребёнок: {name}"
 NO_CHILDREN = "К вашей записи не привязан ни один ребёнок. Сообщите классному руководителю."
-ONE_CHILD = "У вас один ребёнок в этой школе: {name}."
+ONE_CHILD = "У вас один ребёнок в этой школе: {name}"
 TIMETABLE_TITLE = "{name}, {day}:"
 TIMETABLE_EMPTY = "{name}, {day}: уроков нет."
 TIMETABLE_LINE = "{number}. {start} {subject}{room}"

@@ -1,0 +1,42 @@
+"""`dnevnik demo` plays its school day to the end and leaves its files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from app.demo import run_demo
+
+
+def test_the_demo_plays_every_step_and_names_its_files(tmp_path: Path) -> None:
+    lines: list[str] = []
+    transcript = run_demo(tmp_path / "demo", echo=lines.append)
+    text = transcript.read_text(encoding="utf-8")
+    assert text == "\n".join(lines) + "\n"
+    for step in (
+        "Вы подключены: Тарасов И. В., классный руководитель",
+        "файл codes-5Б.pdf",
+        "Вы подключены: Сорокина Е. В., родитель",
+        "Согласие записано",
+        "Сорокин М. А., вторник, 15 сентября:",
+        "Сорокина П. А., вторник, 15 сентября:",
+        "✅ Сорокина Елена Викторовна",
+        "Кравцова С. В. — заместитель директора (завуч)",
+        "Обучающихся: 111",
+    ):
+        assert step in text, step
+    assert "Ошибка" not in text and "что-то пошло не так" not in text.lower()
+    folder = tmp_path / "demo"
+    for name in ("codes-5Б.pdf", "codes-staff.pdf", "demo-school.xlsx", "transcript.txt"):
+        assert (folder / name).exists(), name
+        assert f"• {name}" in text
+    slips = PdfReader(io.BytesIO((folder / "codes-5Б.pdf").read_bytes()))
+    assert "Сорокина Елена Викторовна" in "".join(p.extract_text() for p in slips.pages)
+
+
+def test_the_demo_can_be_played_again(tmp_path: Path) -> None:
+    run_demo(tmp_path, echo=lambda _: None)
+    again = run_demo(tmp_path, echo=lambda _: None).read_text(encoding="utf-8")
+    assert "Согласие записано" in again
