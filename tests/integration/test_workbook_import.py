@@ -175,15 +175,21 @@ def test_cli_import_prints_every_problem_and_exits_1(
     assert "лист «Расписание», строка 2, столбец «Урок»" in result.output
 
 
-def test_cli_demo_imports_and_summarises(tmp_path: Path, database_url: str) -> None:
-    env = {"DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+def test_cli_demo_data_import_and_summary(tmp_path: Path, database_url: str) -> None:
+    env = {"DATABASE_URL": database_url, "COLUMNS": "200"}
     runner = CliRunner()
-    first = runner.invoke(app, ["demo"], env=env)
+    book = tmp_path / "demo.xlsx"
+    assert runner.invoke(app, ["demo-data", str(book)]).exit_code == 0
+    first = runner.invoke(app, ["import", str(book), "--school", SCHOOL_NAME], env=env)
     assert first.exit_code == 0, first.output
-    assert f"Школа «{SCHOOL_NAME}», учебный год 2026/2027" in first.output
-    assert "Классов: 6" in first.output
-    again = runner.invoke(app, ["demo"], env=env)
+    again = runner.invoke(app, ["import", str(book), "--school", SCHOOL_NAME], env=env)
     assert again.exit_code == 0 and "Изменений нет" in again.output
+    summary = runner.invoke(app, ["summary", "--school", SCHOOL_NAME], env=env)
+    assert summary.exit_code == 0, summary.output
+    assert f"Школа «{SCHOOL_NAME}», учебный год 2026/2027" in summary.output
+    assert "Классов: 6" in summary.output
+    missing = runner.invoke(app, ["summary", "--school", "Нет такой"], env=env)
+    assert missing.exit_code == 1 and "не найдена" in missing.output
 
 
 def test_cli_template_is_a_clean_workbook(tmp_path: Path) -> None:
