@@ -53,18 +53,7 @@ def _school_of(obj: object) -> int:
 
 
 async def audited_add(uow: UnitOfWork, actor: str, item: T, action: str | None = None) -> T:
-    await uow.repo(type(item)).add(item)
-    await uow.flush()
-    name = entity_name(item)
-    uow.record_audit(
-        school_id=_school_of(item),
-        actor=actor,
-        action=action or f"{name}.create",
-        entity=name,
-        entity_id=getattr(item, "id", None),
-        before=None,
-        after=snapshot(item),
-    )
+    await audited_add_all(uow, actor, [item], action)
     return item
 
 

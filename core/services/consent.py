@@ -57,17 +57,7 @@ async def answer_consent(
     """The guardian's own answer in the bot: agree, refuse or withdraw."""
     if actor.role is not Role.GUARDIAN:
         raise AccessDenied(NOT_ALLOWED)
-    record = ConsentRecord(
-        school_id=actor.school_id,
-        guardian_id=actor.person_id,
-        answer=answer,
-        channel=ConsentChannel.BOT,
-        recorded_at=now,
-        recorded_by=actor.audit_name,
-    )
-    await audited_add(uow, actor.audit_name, record, action=f"consent.{answer.value}")
-    await uow.commit()
-    return record
+    return await _record(uow, actor, actor.person_id, answer, ConsentChannel.BOT, now)
 
 
 async def register_paper_consent(
@@ -80,15 +70,31 @@ async def register_paper_consent(
     class_ids = await classes_of_children(uow, guardian_id, now.date())
     if not access.may_register_paper_consent(actor, class_ids):
         raise AccessDenied(NOT_ALLOWED)
+    return await _record(uow, actor, guardian_id, answer, ConsentChannel.PAPER, now)
+
+
+async def _record(
+    uow: UnitOfWork,
+    actor: Actor,
+    guardian_id: int,
+    answer: ConsentAnswer,
+    channel: ConsentChannel,
+    now: dt.datetime,
+) -> ConsentRecord:
     record = ConsentRecord(
         school_id=actor.school_id,
         guardian_id=guardian_id,
         answer=answer,
-        channel=ConsentChannel.PAPER,
+        channel=channel,
         recorded_at=now,
         recorded_by=actor.audit_name,
     )
-    await audited_add(uow, actor.audit_name, record, action=f"consent.paper.{answer.value}")
+    action = (
+        f"consent.{answer.value}"
+        if channel is ConsentChannel.BOT
+        else f"consent.paper.{answer.value}"
+    )
+    await audited_add(uow, actor.audit_name, record, action=action)
     await uow.commit()
     return record
 
