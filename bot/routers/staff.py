@@ -18,7 +18,6 @@ from bot.replies import day_label, school_name
 from bot.slips import slips_pdf
 from bot.texts import common as ct
 from bot.texts import staff as txt
-from core.model.groups import SchoolClass
 from core.model.identity import Actor, ConsentAnswer, Role
 from core.model.school import School
 from core.services import consent, identity
@@ -127,43 +126,33 @@ async def _summary(uow: SqlUnitOfWork, actor: Actor, ctx: BotContext) -> str:
 # --- access codes for a class -------------------------------------------------------------
 
 
-async def _my_classes(uow: SqlUnitOfWork, actor: Actor) -> list[SchoolClass]:
-    if actor.holds(Role.COORDINATOR):
-        classes = list(await uow.repo(SchoolClass).find(school_id=actor.school_id))
-    else:
-        classes = [
-            c
-            for c in await uow.repo(SchoolClass).find(school_id=actor.school_id)
-            if c.id in actor.class_ids
-        ]
-    return sorted(classes, key=lambda c: (c.grade, c.name))
+async def codes_start(
+    event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
+) -> None:
+    await _pick_class(event, uow, actor, ctx, "codes")
 
 
-async def codes_start(event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor) -> None:
-    await _pick_class(event, uow, actor, "codes")
-
-
-async def consents_start(event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor) -> None:
-    await _pick_class(event, uow, actor, "consents")
+async def consents_start(
+    event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
+) -> None:
+    await _pick_class(event, uow, actor, ctx, "consents")
 
 
 async def _pick_class(
-    event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, action: str
+    event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, action: str
 ) -> None:
     message = event if isinstance(event, Message) else _target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
     if message is None:
         return
-    classes = await _my_classes(uow, actor)
+    classes = await identity.manageable_classes(uow, actor)
     if not classes:
         await message.answer(ct.NOT_ALLOWED)
         return
     if len(classes) == 1:
         assert classes[0].id is not None
-        await (_codes_audience if action == "codes" else _consents)(
-            message, uow, actor, classes[0].id
-        )
+        await _open_class(action, message, uow, actor, classes[0].id, ctx)
         return
     builder = InlineKeyboardBuilder()
     for c in classes:
@@ -173,22 +162,24 @@ async def _pick_class(
 
 
 async def class_chosen(
-    query: CallbackQuery, callback_data: ClassCb, uow: SqlUnitOfWork, actor: Actor
+    query: CallbackQuery, callback_data: ClassCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
     await query.answer()
-    if (message := _target(query)) is None:
-        return
-    if callback_data.action == "codes":
-        await _codes_audience(message, uow, actor, callback_data.class_id)
+    if (message := _target(query)) is not None:
+        await _open_class(callback_data.action, message, uow, actor, callback_data.class_id, ctx)
+
+
+async def _open_class(
+    action: str, message: Message, uow: SqlUnitOfWork, actor: Actor, class_id: int, ctx: BotContext
+) -> None:
+    if action == "codes":
+        await _codes_audience(message, uow, actor, class_id)
     else:
-        await _consents(message, uow, actor, callback_data.class_id)
+        await _consents(message, uow, actor, class_id, ctx.clock.now())
 
 
 async def _class_name(uow: SqlUnitOfWork, actor: Actor, class_id: int) -> str:
-    school_class = await uow.repo(SchoolClass).get(class_id)
-    if school_class is None or school_class.school_id != actor.school_id:
-        raise identity.NotFound(identity.NOT_FOUND)
-    return school_class.name
+    return (await identity.class_in_school(uow, actor, class_id)).name
 
 
 async def _codes_audience(
@@ -264,9 +255,11 @@ async def _send_slips(
 # --- consent of a class -------------------------------------------------------------------
 
 
-async def _consents(message: Message, uow: SqlUnitOfWork, actor: Actor, class_id: int) -> None:
+async def _consents(
+    message: Message, uow: SqlUnitOfWork, actor: Actor, class_id: int, now: dt.datetime
+) -> None:
     name = await _class_name(uow, actor, class_id)
-    today = await school_today(uow, actor.school_id, dt.datetime.now(dt.UTC))
+    today = await school_today(uow, actor.school_id, now)
     lines = await consent.class_consent_status(uow, actor, class_id, today)
     rows = []
     builder = InlineKeyboardBuilder()
@@ -296,11 +289,7 @@ async def _consents(message: Message, uow: SqlUnitOfWork, actor: Actor, class_id
 async def paper_ask(
     query: CallbackQuery, callback_data: PaperCb, uow: SqlUnitOfWork, actor: Actor
 ) -> None:
-    from core.model.people import Guardian
-
-    guardian = await uow.repo(Guardian).get(callback_data.guardian)
-    if guardian is None or guardian.school_id != actor.school_id:
-        raise identity.NotFound(identity.NOT_FOUND)
+    guardian = await identity.guardian_in_school(uow, actor, callback_data.guardian)
     await query.answer()
     builder = InlineKeyboardBuilder()
     builder.button(

@@ -229,6 +229,30 @@ async def class_roster(uow: UnitOfWork, school_class: SchoolClass, day: dt.date)
     return sorted((s for s in students if s.active), key=lambda s: s.full_name)
 
 
+async def class_in_school(uow: UnitOfWork, actor: Actor, class_id: int) -> SchoolClass:
+    """A class of the actor's own school, or NotFound (a forged id learns nothing)."""
+    school_class = await uow.repo(SchoolClass).get(class_id)
+    if school_class is None or not access.same_school(actor, school_class.school_id):
+        raise NotFound(NOT_FOUND)
+    return school_class
+
+
+async def manageable_classes(uow: UnitOfWork, actor: Actor) -> list[SchoolClass]:
+    """The classes whose codes and consent the actor handles: their own, or all for the
+    coordinator."""
+    classes = await uow.repo(SchoolClass).find(school_id=actor.school_id)
+    if not actor.holds(Role.COORDINATOR):
+        classes = [c for c in classes if c.id in actor.class_ids]
+    return sorted(classes, key=lambda c: (c.grade, c.name))
+
+
+async def guardian_in_school(uow: UnitOfWork, actor: Actor, guardian_id: int) -> Guardian:
+    guardian = await uow.repo(Guardian).get(guardian_id)
+    if guardian is None or not access.same_school(actor, guardian.school_id):
+        raise NotFound(NOT_FOUND)
+    return guardian
+
+
 async def class_of_student(uow: UnitOfWork, student_id: int, day: dt.date) -> int | None:
     """The class a student belongs to on a day, through their whole-class group."""
     for membership in await uow.repo(GroupMembership).find(student_id=student_id):
