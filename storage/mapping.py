@@ -6,10 +6,20 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.orm import registry
 
+from core.events import OutboxEvent
 from core.model.audit import AuditEntry
 from core.model.grading import WorkType
 from core.model.groups import GroupMembership, SchoolClass, StudyGroup, TeachingLoad
 from core.model.identity import AccessCode, BotUser, CodeAttempt, ConsentRecord, TelegramBinding
+from core.model.journal import (
+    Absence,
+    FinalMark,
+    Homework,
+    Lesson,
+    Mark,
+    PeriodLock,
+    TeacherMessage,
+)
 from core.model.people import Guardian, GuardianLink, StaffMember, Student, StudentMovement
 from core.model.school import (
     AcademicYear,
@@ -54,6 +64,14 @@ TABLE_OF: dict[type, Table] = {
     CodeAttempt: t.code_attempts,
     BotUser: t.bot_users,
     ConsentRecord: t.consent_records,
+    Lesson: t.lessons,
+    Absence: t.absences,
+    Mark: t.marks,
+    Homework: t.homework,
+    FinalMark: t.final_marks,
+    PeriodLock: t.period_locks,
+    TeacherMessage: t.teacher_messages,
+    OutboxEvent: t.outbox_events,
 }
 
 _mapped = False

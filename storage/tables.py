@@ -19,8 +19,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from core.events import EventKind
 from core.model.groups import GroupKind
 from core.model.identity import ConsentAnswer, ConsentChannel, PersonKind, Role
+from core.model.journal import AbsenceKind
 from core.model.people import MovementKind, StaffRole
 from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
 from core.model.timetable import ActivityKind, ControlForm
@@ -58,6 +60,9 @@ schools = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("timezone", String(64), nullable=False),
     Column("consent_text", Text),
+    Column("homework_hours", Float, nullable=False, server_default="1.5"),
+    Column("control_marks_days", Integer, nullable=False, server_default="3"),
+    Column("written_marks_days", Integer, nullable=False, server_default="7"),
 )
 
 academic_years = Table(
@@ -402,4 +407,131 @@ consent_records = Table(
     Column("channel", StrEnumType(ConsentChannel), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("recorded_by", String(100), nullable=False),
+)
+
+lessons = Table(
+    "lessons",
+    metadata,
+    _id(),
+    _school(),
+    _year(),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("lesson_number", Integer, nullable=False),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("teacher_id", ForeignKey("staff_members.id"), nullable=False, index=True),
+    Column("substitute_id", ForeignKey("staff_members.id"), index=True),
+    Column("room_id", ForeignKey("rooms.id")),
+    Column("kind", StrEnumType(ActivityKind), nullable=False),
+    Column("entry_id", ForeignKey("timetable_entries.id", ondelete="SET NULL")),
+    Column("topic", String(500)),
+    Column("topic_id", ForeignKey("thematic_topics.id", ondelete="SET NULL")),
+    Column("attendance_taken_at", UTCDateTime),
+    Column("moved_from_date", Date),
+    Column("moved_from_number", Integer),
+    Column("cancelled", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("group_id", "on_date", "lesson_number"),
+    Index("ix_lessons_school_date", "school_id", "on_date"),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    _id(),
+    _school(),
+    Column("lesson_id", ForeignKey("lessons.id"), nullable=False),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("kind", StrEnumType(AbsenceKind), nullable=False),
+    UniqueConstraint("lesson_id", "student_id"),
+)
+
+marks = Table(
+    "marks",
+    metadata,
+    _id(),
+    _school(),
+    Column("lesson_id", ForeignKey("lessons.id"), nullable=False, index=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("work_type_id", ForeignKey("work_types.id"), nullable=False),
+    Column("value", String(20), nullable=False),
+    Column("posted_by", ForeignKey("staff_members.id"), nullable=False),
+    Column("posted_at", UTCDateTime, nullable=False),
+    Column("note", String(200)),
+    Column("late", Boolean, nullable=False),
+    Column("deleted_at", UTCDateTime),
+    Column("reason", String(500)),
+    Column("version", Integer, nullable=False),
+)
+
+homework = Table(
+    "homework",
+    metadata,
+    _id(),
+    _school(),
+    Column("lesson_id", ForeignKey("lessons.id"), nullable=False, index=True),
+    Column("due_lesson_id", ForeignKey("lessons.id")),
+    Column("due_on", Date, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attachments", CanonicalJSON, nullable=False),
+    Column("set_by", ForeignKey("staff_members.id"), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+)
+
+final_marks = Table(
+    "final_marks",
+    metadata,
+    _id(),
+    _school(),
+    Column("period_id", ForeignKey("study_periods.id"), nullable=False),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("value", String(20), nullable=False),
+    Column("set_by", ForeignKey("staff_members.id"), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("period_id", "group_id", "subject_id", "student_id"),
+)
+
+period_locks = Table(
+    "period_locks",
+    metadata,
+    _id(),
+    _school(),
+    Column("period_id", ForeignKey("study_periods.id"), nullable=False),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False),
+    Column("subject_id", ForeignKey("subjects.id"), nullable=False),
+    Column("closed_at", UTCDateTime, nullable=False),
+    Column("closed_by", ForeignKey("staff_members.id"), nullable=False),
+    Column("reopened_at", UTCDateTime),
+    Column("reopened_by", ForeignKey("staff_members.id")),
+    Column("reason", String(500)),
+    Index("ix_period_locks_group", "group_id", "subject_id", "period_id"),
+)
+
+teacher_messages = Table(
+    "teacher_messages",
+    metadata,
+    _id(),
+    _school(),
+    Column("teacher_id", ForeignKey("staff_members.id"), nullable=False),
+    Column("group_id", ForeignKey("study_groups.id"), nullable=False),
+    Column("student_id", ForeignKey("students.id")),
+    Column("text", Text, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+)
+
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    _id(),
+    _school(),
+    Column("kind", StrEnumType(EventKind), nullable=False),
+    Column("payload", CanonicalJSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime),
+    Column("claimed_by", String(100)),
+    Column("processed_at", UTCDateTime),
+    Index("ix_outbox_events_pending", "processed_at", "id"),
 )

@@ -12,7 +12,11 @@ class School:
     id: int | None = None
     name: str
     timezone: str = "Europe/Moscow"
-    consent_text: str | None = None  # None: the standard text of core.services.consent_texts
+    consent_text: str | None = None  # None: the standard text of core.services.identity_texts
+    # deadlines of the journal (DESIGN.md «Locks»), the school's own when it changes them
+    homework_hours: float = 1.5  # after the class's last lesson of the day (LES-3)
+    control_marks_days: int = 3  # control works of internal monitoring (LES-6)
+    written_marks_days: int = 7  # written works, essays of grades 10–11 included (LES-6)
 
 
 @dataclass(kw_only=True, eq=False)
