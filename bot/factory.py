@@ -20,7 +20,7 @@ from bot.middlewares import (
 )
 from bot.routers import common, family, staff, start
 from bot.texts import common as txt
-from core.services.identity import AccessDenied, NotFound
+from core.services.errors import AccessDenied, NotFound, Refused
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,9 @@ async def on_error(event: ErrorEvent) -> bool:
     """Core's refusals become a short Russian answer; anything else is logged with an id the user
     can quote, and the user is told instead of meeting silence."""
     error = event.exception
-    if isinstance(error, AccessDenied | NotFound):
+    if isinstance(error, Refused):
+        text = str(error)
+    elif isinstance(error, AccessDenied | NotFound):
         text = txt.NOT_ALLOWED if isinstance(error, AccessDenied) else txt.NOT_FOUND
     else:
         correlation_id = uuid.uuid4().hex[:8]

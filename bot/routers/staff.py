@@ -21,6 +21,7 @@ from bot.texts import staff as txt
 from core.model.identity import Actor, ConsentAnswer, Role
 from core.model.school import School
 from core.services import consent, identity
+from core.services.errors import NOT_FOUND, NotFound
 from core.services.identity import Audience, IssuedCode
 from core.services.identity_texts import CHANNEL_LABELS, CONSENT_LABELS, PERSON_LABELS
 from core.services.school_summary import SUMMARY_LABELS, school_summary
@@ -369,7 +370,7 @@ async def unbind(
     lines = {line.binding_id: line for line in await identity.school_bindings(uow, actor)}
     line = lines.get(callback_data.binding)
     if line is None:
-        raise identity.NotFound(identity.NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     label = {"name": line.person_name, "kind": PERSON_LABELS[line.person_kind]}
     message = _target(query)
     if not callback_data.confirm:

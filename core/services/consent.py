@@ -22,14 +22,8 @@ from core.ports import UnitOfWork
 from core.rules import access
 from core.services import identity_texts as txt
 from core.services.audit_log import audited_add
-from core.services.identity import (
-    NOT_ALLOWED,
-    NOT_FOUND,
-    AccessDenied,
-    NotFound,
-    class_of_student,
-    class_roster,
-)
+from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound
+from core.services.identity import class_of_student, class_roster
 
 
 async def latest_consent(uow: UnitOfWork, guardian_id: int) -> ConsentRecord | None:

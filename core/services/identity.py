@@ -26,19 +26,7 @@ from core.rules import access
 from core.rules import codes as rules
 from core.services import identity_texts as txt
 from core.services.audit_log import audited_add, audited_add_all, audited_update
-
-
-class AccessDenied(Exception):
-    """The actor may not do this; the message is Russian and safe to show."""
-
-
-class NotFound(Exception):
-    """No such object in the actor's school (or it is another school's): said the same way, so
-    that a forged id learns nothing."""
-
-
-NOT_ALLOWED = "Это действие вам недоступно."
-NOT_FOUND = "Не найдено."
+from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound
 
 
 class Audience(StrEnum):

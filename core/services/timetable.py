@@ -14,7 +14,7 @@ from core.model.timetable import PlannedLesson, TimetableEntry
 from core.ports import UnitOfWork
 from core.rules import access
 from core.rules.calendar import generate_lessons
-from core.services.identity import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound
+from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound
 
 
 async def planned_lessons(

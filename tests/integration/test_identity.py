@@ -10,7 +10,8 @@ from core.model.audit import AuditEntry
 from core.model.identity import AccessCode, Actor, ConsentAnswer, ConsentChannel, PersonKind, Role
 from core.rules import codes as rules
 from core.services import consent, identity
-from core.services.identity import AccessDenied, Audience, NotFound, NotRedeemed, Redeemed
+from core.services.errors import AccessDenied, NotFound
+from core.services.identity import Audience, NotRedeemed, Redeemed
 from storage.audit_log import verify_all
 from storage.uow import Database
 from tests.support.seeded import Seeded, seed_tiny_school
