@@ -165,7 +165,7 @@ async def open_lesson(uow: UnitOfWork, actor: Actor, key: LessonKey) -> Lesson:
     return lesson
 
 
-async def _lesson(uow: UnitOfWork, actor: Actor, lesson_id: int) -> Lesson:
+async def keepable_lesson(uow: UnitOfWork, actor: Actor, lesson_id: int) -> Lesson:
     lesson = await uow.repo(Lesson).get(lesson_id)
     if lesson is None or lesson.school_id != actor.school_id:
         raise NotFound(NOT_FOUND)
@@ -231,7 +231,7 @@ class LessonView:
 
 
 async def lesson_view(uow: UnitOfWork, actor: Actor, lesson_id: int) -> LessonView:
-    lesson = await _lesson(uow, actor, lesson_id)
+    lesson = await keepable_lesson(uow, actor, lesson_id)
     group = await uow.repo(StudyGroup).get(lesson.group_id)
     subject = await uow.repo(Subject).get(lesson.subject_id)
     view = LessonView(
@@ -275,7 +275,7 @@ async def save_attendance(
     """Record the lesson's absences as a whole (LES-4): students not named were present.
 
     Two people saving the same lesson: the later save wins, and both are in the audit."""
-    lesson = await _lesson(uow, actor, lesson_id)
+    lesson = await keepable_lesson(uow, actor, lesson_id)
     today = await local_today(uow, actor.school_id, now)
     if not rules.attendance_day_ok(lesson.on_date, today) and not (
         rules.is_corrector(actor) and lesson.on_date < today
@@ -390,7 +390,7 @@ async def post_marks(
     now: dt.datetime,
 ) -> list[Mark]:
     """Marks of a lesson (LES-2, LES-5): all of them, or none when any is wrong."""
-    lesson = await _lesson(uow, actor, lesson_id)
+    lesson = await keepable_lesson(uow, actor, lesson_id)
     work_type = await uow.repo(WorkType).get(work_type_id)
     if work_type is None or work_type.school_id != actor.school_id:
         raise Refused(txt.NO_SUCH_WORK_TYPE)
@@ -453,7 +453,7 @@ async def _editable_mark(
     mark = await uow.repo(Mark).get(mark_id)
     if mark is None or mark.school_id != actor.school_id:
         raise NotFound(NOT_FOUND)
-    lesson = await _lesson(uow, actor, mark.lesson_id)
+    lesson = await keepable_lesson(uow, actor, mark.lesson_id)
     if mark.deleted_at is not None:
         raise Refused(txt.MARK_DELETED)
     if mark.version != expected_version:

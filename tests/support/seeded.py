@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.model.groups import SchoolClass
+from core.model.groups import SchoolClass, StudyGroup
 from core.model.people import Guardian, StaffMember, Student
 from core.model.school import School
 from core.services.school_year_import import import_school_year
@@ -22,6 +22,7 @@ class Seeded:
     staff: dict[str, int]  # by last name
     students: dict[str, int]  # by last name
     guardians: dict[str, int]  # by «Фамилия Имя»
+    groups: dict[str, int]  # by name («5А» is the whole class)
 
 
 async def seed_tiny_school(db: Database, name: str = SCHOOL) -> Seeded:
@@ -39,6 +40,7 @@ async def seed_tiny_school(db: Database, name: str = SCHOOL) -> Seeded:
             classes={c.name: c.id for c in await uow.repo(SchoolClass).find(school_id=sid)},  # type: ignore[misc]
             staff={m.last_name: m.id for m in await uow.repo(StaffMember).find(school_id=sid)},  # type: ignore[misc]
             students={s.last_name: s.id for s in await uow.repo(Student).find(school_id=sid)},  # type: ignore[misc]
+            groups={g.name: g.id for g in await uow.repo(StudyGroup).find(school_id=sid)},  # type: ignore[misc]
             guardians={
                 f"{g.last_name} {g.first_name}": g.id  # type: ignore[misc]
                 for g in await uow.repo(Guardian).find(school_id=sid)
