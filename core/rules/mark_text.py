@@ -38,6 +38,7 @@ MAX_CHARS = 2000
 # The reply has to fit into one Telegram message and stay readable: the first problems are shown,
 # the rest counted (the teacher resends after fixing these anyway).
 MAX_PROBLEMS = 10
+MAX_QUOTE = 60  # characters of the message a problem repeats
 
 _DASHES = frozenset("-‐‑‒–—―−")  # a phone keyboard turns «-» into any of these
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
@@ -200,10 +201,10 @@ def _read_roster_order(
     if mixed is not None:
         return [], [mixed]
     marks: list[tuple[int, str]] = []
-    problems = [texts.GAP.format(line=line) for line in gaps]
+    problems = [texts.GAP.format(line=_quote(line.split())) for line in gaps]
     words = [word for item in items for word in item]
     for number, word in enumerate(words, start=1):
-        reading = _read_value(word, scale, quoted=word)
+        reading = _read_value(word, scale, quoted=_quote([word]))
         if number <= len(roster):
             entry = roster[number - 1]
             if reading.problem is not None:
@@ -224,7 +225,7 @@ def _read_roster_order(
 def _pair_in_roster_order(items: list[list[str]], roster: Sequence[RosterEntry]) -> str | None:
     """The mixed-form problem when a message in roster order also names students. A run of name
     words counts as a name when it is followed by a value («5 4 Иванов 3») or names someone in the
-    roster («5 4 Иванов»); otherwise it is just a wrong value («5 отл»: reported as such)."""
+    roster («5 4 Иванов»); otherwise it is just a wrong value («5 4 Сидоров»: reported so)."""
     find = _Finder(roster)
     for item in items:
         run: list[str] = []
@@ -234,8 +235,9 @@ def _pair_in_roster_order(items: list[list[str]], roster: Sequence[RosterEntry])
                 run.append(word)
                 continue
             if run and (word or find(" ".join(run)) or any(find(part) for part in run)):
-                values = " ".join(items[0][: _leading_values(items[0])]) or items[0][0]
-                return texts.MIXED.format(values=values, pair=" ".join([*run, word]).strip())
+                values = _quote(items[0][: _leading_values(items[0])] or items[0][:1])
+                pair = _quote([*run, word] if word else run)
+                return texts.MIXED.format(values=values, pair=pair)
             run = []
     return None
 
@@ -260,48 +262,52 @@ class _Pair:
 def _read_pairs(
     items: list[list[str]], roster: Sequence[RosterEntry], scale: GradingScale
 ) -> tuple[list[tuple[int, str]], list[str]]:
-    pairs: list[_Pair] = []
-    problems: list[str] = []
-    for item in items:
-        if not any(_is_name_word(word) for word in item):
-            # A line of bare values among pairs: roster order mixed in. Nothing else is worth
-            # reporting, the message has to be rewritten in one form.
-            return [], [texts.MIXED.format(values=" ".join(item), pair=" ".join(items[0]))]
-        found, item_problems = _pairs_of(item)
-        pairs.extend(found)
-        problems.extend(item_problems)
-
+    bare = next((item for item in items if not any(_is_name_word(word) for word in item)), None)
+    if bare is not None:
+        # A line of bare values among pairs: roster order mixed in. Nothing else is worth
+        # reporting, the message has to be rewritten in one form.
+        return [], [texts.MIXED.format(values=_quote(bare), pair=_quote(items[0]))]
     find = _Finder(roster)
+    problems: list[str] = []
     values: dict[int, str] = {}
     named: dict[int, str] = {}  # student id → the pair that first named them
-    for pair in pairs:
-        reading = _read_value(pair.mark, scale, quoted=pair.text)
-        if reading.problem is not None:
-            problems.append(reading.problem)
-        candidates = find(pair.name)
-        if not candidates:
-            problems.append(texts.UNKNOWN.format(pair=pair.text))
-        elif len(candidates) > 1:
-            problems.append(_ambiguity(pair, candidates, find))
-        elif (student_id := candidates[0].student_id) in named:
-            student = _display(candidates[0], roster)
-            problems.append(
-                texts.DUPLICATE.format(pair=pair.text, student=student, first=named[student_id])
-            )
-        else:
-            named[student_id] = pair.text
-            if reading.value is not None:
-                values[student_id] = reading.value
+    for item in items:
+        for piece in _pieces(item, find):
+            if isinstance(piece, str):
+                problems.append(piece)
+                continue
+            candidates = find(piece.name)
+            student: int | None = None  # whom the pair gives a mark, once named without doubt
+            if not candidates:
+                problems.append(texts.UNKNOWN.format(pair=piece.text))
+            elif len(candidates) > 1:
+                problems.append(_ambiguity(piece, candidates, find))
+            elif (student_id := candidates[0].student_id) in named:
+                problems.append(
+                    texts.DUPLICATE.format(
+                        pair=piece.text,
+                        student=_display(candidates[0], roster),
+                        first=named[student_id],
+                    )
+                )
+            else:
+                named[student_id] = piece.text
+                student = student_id
+            reading = _read_value(piece.mark, scale, quoted=piece.text)
+            if reading.problem is not None:
+                problems.append(reading.problem)
+            elif reading.value is not None and student is not None:
+                values[student] = reading.value
     # Roster order, whatever order the teacher typed: callers and notices see a stable sequence.
     marks = [(e.student_id, values[e.student_id]) for e in roster if e.student_id in values]
     return marks, problems
 
 
-def _pairs_of(item: list[str]) -> tuple[list[_Pair], list[str]]:
-    """The pairs of one item. A line may hold several («Иванов 5 Петрова 4»); a dash between a name
-    and its mark is decoration («Иванов — 5»), while a dash in the mark's place is a skip."""
-    pairs: list[_Pair] = []
-    problems: list[str] = []
+def _pieces(item: list[str], find: _Finder) -> list[_Pair | str]:
+    """The pairs of one item and its problems, in the order they stand. A line may hold several
+    pairs («Иванов 5 Петрова 4»); a dash between a name and its mark is decoration («Иванов — 5»),
+    while a dash in the mark's place is a skip."""
+    pieces: list[_Pair | str] = []
     name: list[str] = []
     shown: list[str] = []
     for index, word in enumerate(item):
@@ -310,15 +316,21 @@ def _pairs_of(item: list[str]) -> tuple[list[_Pair], list[str]]:
             name.append(word)
             shown.append(word)
         elif not name:
-            problems.append(texts.WITHOUT_NAME.format(item=" ".join(item), value=word))
+            pieces.append(texts.WITHOUT_NAME.format(item=_quote(item), value=_quote([word])))
         elif _is_skip(word) and following is not None and not _is_name_word(following):
             shown.append(word)
         else:
-            pairs.append(_Pair(name=" ".join(name), mark=word, text=" ".join([*shown, word])))
+            pieces.append(_Pair(name=" ".join(name), mark=word, text=_quote([*shown, word])))
             name, shown = [], []
     if name:
-        problems.append(texts.NO_MARK.format(name=" ".join(shown)))
-    return pairs, problems
+        # «Петрова н»: a teacher marking absence. «н» is read as an initial until here, so it is
+        # absence only when the name without it is someone and with it is no one.
+        absent = len(name) > 1 and _is_absence(name[-1])
+        if absent and find(" ".join(name[:-1])) and not find(" ".join(name)):
+            pieces.append(texts.ABSENCE.format(what=_quote(shown)))
+        else:
+            pieces.append(texts.NO_MARK.format(name=_quote(shown)))
+    return pieces
 
 
 class _Finder:
@@ -344,7 +356,8 @@ def _ambiguity(pair: _Pair, candidates: list[RosterEntry], find: _Finder) -> str
     hint = _unique_form(candidates[0], find)
     if hint is None:
         return texts.AMBIGUOUS_TWINS.format(pair=pair.text, candidates=names)
-    return texts.AMBIGUOUS.format(pair=pair.text, candidates=names, hint=f"{hint} {pair.mark}")
+    hint = _quote([hint, pair.mark])
+    return texts.AMBIGUOUS.format(pair=pair.text, candidates=names, hint=hint)
 
 
 def _unique_form(entry: RosterEntry, find: _Finder) -> str | None:
@@ -370,6 +383,13 @@ def _display(entry: RosterEntry, among: Sequence[RosterEntry]) -> str:
 
 
 # --- the answer -----------------------------------------------------------------------------------
+
+
+def _quote(words: Sequence[str]) -> str:
+    """The piece of the message a problem quotes, shortened: a reply that repeats a 2,000-character
+    line is neither readable nor within Telegram's limit."""
+    text = " ".join(words)
+    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1].rstrip() + "…"
 
 
 def _refused(problem: str) -> ParsedMarks:
