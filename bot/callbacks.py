@@ -47,3 +47,56 @@ class UnbindCb(CallbackData, prefix="ub"):
 class DayCb(CallbackData, prefix="d"):
     what: str  # "lessons" or "child"
     offset: int  # days from today: 0 today, 1 tomorrow
+
+
+class LessonCb(CallbackData, prefix="ls"):
+    """A lesson by its slot (it may not have a row yet): group, date as yyyymmdd, number."""
+
+    group: int
+    day: int
+    number: int
+
+
+class CardCb(CallbackData, prefix="lc"):
+    lesson: int
+    action: str  # card, att, marks, topic, hw, msg
+
+
+class AttCb(CallbackData, prefix="at"):
+    lesson: int
+    student: int  # 0 with act: the whole-roster actions
+    act: str = ""  # "", "all" (everyone present, saved), "save"
+
+
+class WorkTypeCb(CallbackData, prefix="wt"):
+    lesson: int
+    work_type: int
+
+
+class MarkStudentCb(CallbackData, prefix="ms"):
+    lesson: int
+    work_type: int
+    student: int
+
+
+class MarkValueCb(CallbackData, prefix="mv"):
+    lesson: int
+    work_type: int
+    student: int
+    value: str  # a scale value, or "x" to go back
+
+
+class MarkEditCb(CallbackData, prefix="me"):
+    mark: int
+    version: int
+    value: str  # a new value, "del" to delete, "" to choose
+
+
+class TopicCb(CallbackData, prefix="tp"):
+    lesson: int
+    topic: int
+
+
+class MessageCb(CallbackData, prefix="mg"):
+    lesson: int
+    student: int  # 0: the whole group

@@ -18,7 +18,7 @@ from bot.middlewares import (
     ReleaseLocksMiddleware,
     UnitOfWorkMiddleware,
 )
-from bot.routers import common, family, staff, start
+from bot.routers import common, family, lesson, staff, start
 from bot.texts import common as txt
 from core.services.errors import AccessDenied, NotFound, Refused
 
@@ -34,7 +34,12 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
     dp.update.outer_middleware(ActorMiddleware())
     # start first (strangers), the role routers, and the fallbacks last
     dp.include_routers(
-        start.build(), common.build(), family.build(), staff.build(), common.build_fallback()
+        start.build(),
+        common.build(),
+        family.build(),
+        lesson.build(),
+        staff.build(),
+        common.build_fallback(),
     )
     dp.errors.register(on_error)
     return dp

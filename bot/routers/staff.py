@@ -1,5 +1,5 @@
-"""Teachers, class teachers, the administration and the coordinator: lessons of the day, school
-summary, access codes (INF-5), consent of a class (INF-3), connected accounts (ADM-2)."""
+"""Class teachers, the administration and the coordinator: school summary, access codes
+(INF-5), consent of a class (INF-3), connected accounts (ADM-2)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import keyboards
-from bot.callbacks import ClassCb, CodesCb, DayCb, MenuCb, PaperCb, UnbindCb
+from bot.callbacks import ClassCb, CodesCb, MenuCb, PaperCb, UnbindCb
 from bot.context import BotContext
 from bot.filters import InRole
-from bot.replies import day_label, school_name
+from bot.replies import school_name
 from bot.slips import slips_pdf
 from bot.texts import common as ct
 from bot.texts import staff as txt
@@ -25,7 +25,7 @@ from core.services.errors import NOT_FOUND, NotFound
 from core.services.identity import Audience, IssuedCode
 from core.services.identity_texts import CHANNEL_LABELS, CONSENT_LABELS, PERSON_LABELS
 from core.services.school_summary import SUMMARY_LABELS, school_summary
-from core.services.timetable import school_today, teacher_day
+from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
 
 STAFF_ROLES = (
@@ -42,58 +42,7 @@ def _target(query: CallbackQuery) -> Message | None:
     return query.message if isinstance(query.message, Message) else None
 
 
-# --- lessons and summary ----------------------------------------------------------------------
-
-
-async def lessons_command(
-    message: Message, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
-) -> None:
-    await message.answer(await _lessons(uow, actor, ctx, 0))
-
-
-async def lessons_button(
-    query: CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
-) -> None:
-    await _lessons_answer(query, uow, actor, ctx, 0)
-
-
-async def lessons_day(
-    query: CallbackQuery, callback_data: DayCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
-) -> None:
-    await _lessons_answer(query, uow, actor, ctx, max(0, min(callback_data.offset, 7)))
-
-
-async def _lessons_answer(
-    query: CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, offset: int
-) -> None:
-    await query.answer()
-    builder = InlineKeyboardBuilder()
-    builder.button(text="◀", callback_data=DayCb(what="lessons", offset=max(0, offset - 1)))
-    builder.button(text="▶", callback_data=DayCb(what="lessons", offset=min(7, offset + 1)))
-    builder.button(text=ct.BTN_MENU, callback_data=MenuCb(action="menu"))
-    builder.adjust(2, 1)
-    if (message := _target(query)) is not None:
-        await message.answer(
-            await _lessons(uow, actor, ctx, offset), reply_markup=builder.as_markup()
-        )
-
-
-async def _lessons(uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, offset: int) -> str:
-    day = await school_today(uow, actor.school_id, ctx.clock.now()) + dt.timedelta(days=offset)
-    lines = await teacher_day(uow, actor, day)
-    if not lines:
-        return txt.LESSONS_EMPTY.format(day=day_label(day).capitalize())
-    rows = [
-        txt.LESSON_LINE.format(
-            number=line.number,
-            start=line.starts_at.strftime("%H:%M") if line.starts_at else "",
-            group=line.group,
-            subject=line.subject,
-            room=f" (каб. {line.room})" if line.room else "",
-        )
-        for line in lines
-    ]
-    return "\n".join([txt.LESSONS_TITLE.format(day=day_label(day)), *rows])
+# --- summary ----------------------------------------------------------------------
 
 
 async def summary_command(
@@ -398,9 +347,6 @@ def build() -> Router:
     router = Router(name="staff")
     router.message.filter(InRole(*STAFF_ROLES))
     router.callback_query.filter(InRole(*STAFF_ROLES))
-    router.message.register(lessons_command, Command("lessons"))
-    router.callback_query.register(lessons_button, MenuCb.filter(F.action == "lessons"))
-    router.callback_query.register(lessons_day, DayCb.filter(F.what == "lessons"))
     router.message.register(
         summary_command,
         Command("summary"),

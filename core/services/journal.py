@@ -20,6 +20,7 @@ from core.model.timetable import PlannedLesson, ThematicTopic
 from core.ports import UnitOfWork
 from core.rules import grading
 from core.rules import journal as rules
+from core.rules.mark_text import ParsedMarks, RosterEntry, parse_marks
 from core.services import journal_texts as txt
 from core.services.audit_log import audited_add, audited_add_all, audited_delete, audited_update
 from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound, Refused
@@ -531,3 +532,34 @@ async def delete_mark(
     )
     await uow.commit()
     return mark
+
+
+async def mark_for_edit(uow: UnitOfWork, actor: Actor, mark_id: int) -> Mark:
+    """A current mark of a lesson the actor keeps (to show before changing it)."""
+    mark = await uow.repo(Mark).get(mark_id)
+    if mark is None or mark.school_id != actor.school_id or mark.deleted_at is not None:
+        raise NotFound(NOT_FOUND)
+    await keepable_lesson(uow, actor, mark.lesson_id)
+    return mark
+
+
+async def post_marks_text(
+    uow: UnitOfWork, actor: Actor, lesson_id: int, work_type_id: int, text: str, now: dt.datetime
+) -> ParsedMarks:
+    """Marks typed as one message («5 4 - 3» or «Иванов 5, Петрова 4»): stored all together when
+    the whole message is understood, otherwise nothing, with every problem named."""
+    lesson = await keepable_lesson(uow, actor, lesson_id)
+    entries = [
+        RosterEntry(
+            student_id=s.id,
+            last_name=s.last_name,
+            first_name=s.first_name,
+            middle_name=s.middle_name,
+        )
+        for s in await roster(uow, lesson)
+        if s.id is not None
+    ]
+    parsed = parse_marks(text, entries, await _scale_of(uow, lesson))
+    if not parsed.problems and parsed.marks:
+        await post_marks(uow, actor, lesson_id, work_type_id, parsed.marks, now)
+    return parsed
