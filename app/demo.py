@@ -163,6 +163,8 @@ async def _day(db: Database, clock: FrozenClock, folder: Path, say: Transcript) 
                 children, next(t for t in children.button_texts if not t.startswith("•"))
             )
             await mother.press(menu, "📅 Расписание на сегодня")
+            say(txt.STEP.format(text=txt.STEP_LESSON))
+            await _lesson(ct)
             say(txt.STEP.format(text=txt.STEP_CT_CONSENTS))
             await ct.send("/consents")
             await ct.read()
@@ -174,6 +176,23 @@ async def _day(db: Database, clock: FrozenClock, folder: Path, say: Transcript) 
             menu = await deputy.press(roles, next(t for t in roles.button_texts if "завуч" in t))
             await deputy.press(menu, "📊 Сводка по школе")
         await bot.session.close()
+
+
+async def _lesson(teacher: Actor) -> None:
+    """Attendance with one absentee in 1 + 1 + 1 taps, then two marks in two taps each."""
+    listing = await teacher.send("/lessons")
+    card = await teacher.press(listing, listing.button_texts[0])
+    roster = await teacher.press(card, "👥 Посещаемость")
+    absent = next(t for t in roster.button_texts if t.startswith("Архипов"))
+    roster = await teacher.press(roster, absent)
+    card = await teacher.press(roster, "💾 Сохранить")
+    types = await teacher.press(card, "✏️ Отметки")
+    screen = await teacher.press(types, "Ответ на уроке")
+    for name, value in (("Сорокина", "5"), ("Борисова", "4")):
+        values = await teacher.press(
+            screen, next(t for t in screen.button_texts if t.startswith(name))
+        )
+        screen = await teacher.press(values, value)
 
 
 async def _staff_slips(db: Database, folder: Path, people: list[str]) -> bytes:

@@ -13,6 +13,7 @@ from aiogram.types import ErrorEvent
 from bot.context import BotContext
 from bot.middlewares import (
     ActorMiddleware,
+    CommandEndsInputMiddleware,
     FloodMiddleware,
     InFlightMiddleware,
     ReleaseLocksMiddleware,
@@ -32,6 +33,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
     dp.update.outer_middleware(FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds))
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.update.outer_middleware(ActorMiddleware())
+    dp.message.outer_middleware(CommandEndsInputMiddleware())
     # start first (strangers), the role routers, and the fallbacks last
     dp.include_routers(
         start.build(),

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.fsm.context import FSMContext
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
@@ -112,6 +113,18 @@ async def _reply(event: TelegramObject, text: str) -> None:
         await event.message.answer(text)
     elif event.callback_query is not None:
         await event.callback_query.answer(text)
+
+
+class CommandEndsInputMiddleware(BaseMiddleware):
+    """A command always means what it says: typing /menu while the bot waits for a topic or a
+    mark leaves that input instead of being read as one."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        state: FSMContext | None = data.get("state")
+        if isinstance(event, Message) and (event.text or "").startswith("/") and state is not None:
+            await state.clear()
+            data["raw_state"] = None  # the state filters read this copy, taken before us
+        return await handler(event, data)
 
 
 class ReleaseLocksMiddleware(BaseRequestMiddleware):

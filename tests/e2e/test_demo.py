@@ -25,6 +25,9 @@ def test_the_demo_plays_every_step_and_names_its_files(tmp_path: Path) -> None:
         "✅ Сорокина Елена Викторовна",
         "Кравцова С. В. — заместитель директора (завуч)",
         "Обучающихся: 111",
+        "Ваши уроки, вторник, 15 сентября:",
+        "Посещаемость: Архипов М. М. (Н)",
+        "Сорокина П. А. 5",
     ):
         assert step in text, step
     assert "Ошибка" not in text and "что-то пошло не так" not in text.lower()
