@@ -19,7 +19,7 @@ from bot.middlewares import (
     ReleaseLocksMiddleware,
     UnitOfWorkMiddleware,
 )
-from bot.routers import common, family, lesson, staff, start
+from bot.routers import common, family, lesson, marks, staff, start
 from bot.texts import common as txt
 from core.services.errors import AccessDenied, NotFound, Refused
 
@@ -40,6 +40,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
         common.build(),
         family.build(),
         lesson.build(),
+        marks.build(),
         staff.build(),
         common.build_fallback(),
     )

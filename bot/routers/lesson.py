@@ -1,5 +1,5 @@
-"""The teacher in the lesson (LES-1..5, LES-11): «Мои уроки», the lesson card, attendance in k + 2
-taps, marks in two taps each (or one text message), the topic, homework, a message to guardians.
+"""The teacher in the lesson (LES-1..4, LES-11): «Мои уроки», the lesson card, attendance in k + 2
+taps, the topic, homework, a message to guardians (marks: bot/routers/marks.py).
 Handlers parse the tap, call one use case of core.services.journal / lesson_content, render."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -19,22 +18,18 @@ from bot.callbacks import (
     CardCb,
     DayCb,
     LessonCb,
-    MarkEditCb,
-    MarkStudentCb,
-    MarkValueCb,
     MenuCb,
     MessageCb,
     TopicCb,
-    WorkTypeCb,
 )
 from bot.context import BotContext
 from bot.filters import InRole
+from bot.lesson_ui import LessonInput, back_to_card, show_card, target, work_types_keyboard
 from bot.replies import day_label
 from bot.texts import common as ct
 from bot.texts import lesson as txt
 from core.model.identity import Actor, Role
 from core.model.journal import AbsenceKind
-from core.rules import grading
 from core.rules.journal import next_absence
 from core.services import journal, lesson_content
 from core.services.journal import LessonKey, LessonView
@@ -50,18 +45,6 @@ STAFF = (
     Role.COORDINATOR,
     Role.HEAD,
 )
-
-
-class LessonInput(StatesGroup):
-    topic = State()
-    homework = State()
-    message = State()
-    reason = State()
-    marks_text = State()
-
-
-def _message(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
 
 
 def _day_number(day: dt.date) -> int:
@@ -92,7 +75,7 @@ async def lessons_button(
     offset = callback_data.offset if isinstance(callback_data, DayCb) else 0
     await query.answer()
     text, markup = await _lessons(uow, actor, ctx, max(-7, min(offset, 7)))
-    if (message := _message(query)) is not None:
+    if (message := target(query)) is not None:
         await message.edit_text(text, reply_markup=markup)
 
 
@@ -139,14 +122,14 @@ async def open_lesson(
     lesson = await journal.open_lesson(uow, actor, key)
     await query.answer()
     await state.clear()
-    if (message := _message(query)) is not None and lesson.id is not None:
-        await _show_card(message, uow, actor, lesson.id, edit=True)
+    if (message := target(query)) is not None and lesson.id is not None:
+        await show_card(message, uow, actor, lesson.id, edit=True)
 
 
 async def card_action(
     query: CallbackQuery, callback_data: CardCb, uow: SqlUnitOfWork, actor: Actor, state: FSMContext
 ) -> None:
-    message = _message(query)
+    message = target(query)
     lesson_id = callback_data.lesson
     view = await journal.lesson_view(uow, actor, lesson_id)  # checks the lesson is the actor's
     await query.answer()
@@ -162,7 +145,7 @@ async def card_action(
     elif action == "marks":
         await message.edit_text(
             txt.WORK_TYPE_TITLE.format(group=view.group, subject=view.subject),
-            reply_markup=await _work_types(uow, actor, lesson_id),
+            reply_markup=await work_types_keyboard(uow, actor, lesson_id),
         )
     elif action == "topic":
         await state.set_state(LessonInput.topic)
@@ -180,7 +163,7 @@ async def card_action(
     elif action == "hw":
         await state.set_state(LessonInput.homework)
         await state.update_data(lesson=lesson_id)
-        await message.edit_text(txt.HOMEWORK_ASK, reply_markup=_back(lesson_id))
+        await message.edit_text(txt.HOMEWORK_ASK, reply_markup=back_to_card(lesson_id))
     elif action == "msg":
         builder = InlineKeyboardBuilder()
         builder.button(
@@ -195,68 +178,7 @@ async def card_action(
         builder.adjust(1, 2)
         await message.edit_text(txt.MESSAGE_WHOM, reply_markup=builder.as_markup())
     else:
-        await _show_card(message, uow, actor, lesson_id, edit=True, view=view)
-
-
-def _back(lesson_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=txt.BTN_BACK, callback_data=CardCb(lesson=lesson_id, action="card"))
-    return builder.as_markup()
-
-
-async def _show_card(
-    message: Message,
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    lesson_id: int,
-    *,
-    edit: bool,
-    view: LessonView | None = None,
-) -> None:
-    view = view or await journal.lesson_view(uow, actor, lesson_id)
-    lesson = view.lesson
-    if lesson.attendance_taken_at is None:
-        attendance = txt.NOT_TAKEN
-    elif not view.absences:
-        attendance = txt.ALL_PRESENT
-    else:
-        names = {s.id: s.short_name for s in view.students}
-        attendance = ", ".join(
-            f"{names.get(sid, '?')} ({ABSENCE_LETTERS[kind]})"
-            for sid, kind in view.absences.items()
-        )
-    homework = (
-        txt.HOMEWORK_SET.format(day=day_label(view.homework.due_on))
-        if view.homework
-        else txt.NO_HOMEWORK
-    )
-    text = txt.CARD.format(
-        group=view.group,
-        subject=view.subject,
-        number=lesson.lesson_number,
-        day=day_label(lesson.on_date),
-        room="",
-        substitute=txt.CARD_SUBSTITUTE if lesson.substitute_id == actor.person_id else "",
-        attendance=attendance,
-        topic=lesson.topic or txt.NO_TOPIC,
-        homework=homework,
-    )
-    builder = InlineKeyboardBuilder()
-    for label, action in (
-        (txt.BTN_ATTENDANCE, "att"),
-        (txt.BTN_MARKS, "marks"),
-        (txt.BTN_TOPIC, "topic"),
-        (txt.BTN_HOMEWORK, "hw"),
-        (txt.BTN_MESSAGE, "msg"),
-    ):
-        builder.button(text=label, callback_data=CardCb(lesson=lesson_id, action=action))
-    offset = 0
-    builder.button(text=txt.BTN_LESSONS, callback_data=DayCb(what="lessons", offset=offset))
-    builder.adjust(2, 2, 1, 1)
-    if edit:
-        await message.edit_text(text, reply_markup=builder.as_markup())
-    else:
-        await message.answer(text, reply_markup=builder.as_markup())
+        await show_card(message, uow, actor, lesson_id, edit=True, view=view)
 
 
 # --- attendance: k + 2 taps -----------------------------------------------------------------
@@ -300,7 +222,7 @@ async def attendance_tap(
     data = await state.get_data()
     stored = data.get("attendance", {str(k): v.value for k, v in view.absences.items()})
     draft = {int(k): AbsenceKind(v) for k, v in stored.items()}
-    message = _message(query)
+    message = target(query)
     if callback_data.act in ("all", "save"):
         absent = {} if callback_data.act == "all" else draft
         await journal.save_attendance(uow, actor, lesson_id, absent, ctx.clock.now())
@@ -312,7 +234,7 @@ async def attendance_tap(
         )
         await query.answer(txt.ATTENDANCE_SAVED.format(summary=summary)[:190])
         if message is not None:
-            await _show_card(message, uow, actor, lesson_id, edit=True)
+            await show_card(message, uow, actor, lesson_id, edit=True)
         return
     student_id = callback_data.student
     if student_id not in {s.id for s in view.students}:
@@ -327,251 +249,6 @@ async def attendance_tap(
     await query.answer()
     if message is not None:
         await message.edit_reply_markup(reply_markup=_attendance_keyboard(view, draft))
-
-
-# --- marks: two taps each -------------------------------------------------------------------
-
-
-async def _work_types(uow: SqlUnitOfWork, actor: Actor, lesson_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for work_type in await journal.work_types(uow, actor.school_id):
-        builder.button(
-            text=work_type.name,
-            callback_data=WorkTypeCb(lesson=lesson_id, work_type=work_type.id or 0),
-        )
-    builder.button(text=txt.BTN_BACK, callback_data=CardCb(lesson=lesson_id, action="card"))
-    builder.adjust(2)
-    return builder.as_markup()
-
-
-async def _marks_screen(
-    message: Message,
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    lesson_id: int,
-    work_type_id: int,
-    state: FSMContext,
-) -> None:
-    view = await journal.lesson_view(uow, actor, lesson_id)
-    names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
-    builder = InlineKeyboardBuilder()
-    for student in view.students:
-        values = " ".join(m.value for m in view.marks.get(student.id or 0, []))
-        absent = view.absences.get(student.id or 0)
-        prefix = f"{ABSENCE_LETTERS[absent]} " if absent else ""
-        builder.button(
-            text=f"{prefix}{student.short_name} {values}".strip(),
-            callback_data=MarkStudentCb(
-                lesson=lesson_id, work_type=work_type_id, student=student.id or 0
-            ),
-        )
-    builder.button(
-        text=txt.BTN_OTHER_WORK_TYPE, callback_data=CardCb(lesson=lesson_id, action="marks")
-    )
-    builder.button(text=txt.BTN_BACK, callback_data=CardCb(lesson=lesson_id, action="card"))
-    builder.adjust(*([2] * ((len(view.students) + 1) // 2)), 2)
-    await state.set_state(LessonInput.marks_text)
-    await state.update_data(lesson=lesson_id, work_type=work_type_id)
-    text = txt.MARKS_TITLE.format(
-        work_type=names.get(work_type_id, ""), group=view.group, subject=view.subject
-    )
-    await message.edit_text(text, reply_markup=builder.as_markup())
-
-
-async def work_type_chosen(
-    query: CallbackQuery,
-    callback_data: WorkTypeCb,
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    state: FSMContext,
-) -> None:
-    await query.answer()
-    if (message := _message(query)) is not None:
-        await _marks_screen(
-            message, uow, actor, callback_data.lesson, callback_data.work_type, state
-        )
-
-
-async def mark_student(
-    query: CallbackQuery, callback_data: MarkStudentCb, uow: SqlUnitOfWork, actor: Actor
-) -> None:
-    view = await journal.lesson_view(uow, actor, callback_data.lesson)
-    student = next((s for s in view.students if s.id == callback_data.student), None)
-    if student is None:
-        await query.answer(ct.STALE_BUTTON)
-        return
-    scale = grading.SCALES["five_point"] if not view.subject else await _scale(uow, view)
-    names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
-    builder = InlineKeyboardBuilder()
-    for value in (*reversed(scale.values), *grading.CURRENT_SPECIALS):
-        builder.button(
-            text=value,
-            callback_data=MarkValueCb(
-                lesson=callback_data.lesson,
-                work_type=callback_data.work_type,
-                student=callback_data.student,
-                value=value,
-            ),
-        )
-    existing = view.marks.get(callback_data.student, [])
-    if existing:
-        builder.button(
-            text=txt.BTN_FIX,
-            callback_data=MarkEditCb(mark=existing[0].id or 0, version=0, value="?"),
-        )
-    builder.button(
-        text=txt.BTN_CANCEL_VALUE,
-        callback_data=MarkValueCb(
-            lesson=callback_data.lesson,
-            work_type=callback_data.work_type,
-            student=callback_data.student,
-            value="x",
-        ),
-    )
-    builder.adjust(len(scale.values) + len(grading.CURRENT_SPECIALS), 1, 1)
-    await query.answer()
-    if (message := _message(query)) is not None:
-        title = txt.VALUE_TITLE.format(
-            student=student.short_name, work_type=names.get(callback_data.work_type, "")
-        )
-        await message.edit_text(title, reply_markup=builder.as_markup())
-
-
-async def _scale(uow: SqlUnitOfWork, view: LessonView) -> grading.GradingScale:
-    from core.model.school import Subject
-
-    subject = await uow.repo(Subject).get(view.lesson.subject_id)
-    return grading.SCALES[subject.grading_scale if subject else "five_point"]
-
-
-async def mark_value(
-    query: CallbackQuery,
-    callback_data: MarkValueCb,
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    ctx: BotContext,
-    state: FSMContext,
-) -> None:
-    if callback_data.value != "x":
-        mark = await journal.post_mark(
-            uow,
-            actor,
-            callback_data.lesson,
-            callback_data.student,
-            callback_data.work_type,
-            callback_data.value,
-            ctx.clock.now(),
-        )
-        await query.answer(txt.MARK_POSTED.format(student="", value=mark.value).strip(": "))
-    else:
-        await query.answer()
-    if (message := _message(query)) is not None:
-        await _marks_screen(
-            message, uow, actor, callback_data.lesson, callback_data.work_type, state
-        )
-
-
-async def marks_text(
-    message: Message, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, state: FSMContext
-) -> None:
-    data = await state.get_data()
-    result = await journal.post_marks_text(
-        uow, actor, int(data["lesson"]), int(data["work_type"]), message.text or "", ctx.clock.now()
-    )
-    if result.problems:
-        await message.answer(
-            txt.TEXT_MARKS_PROBLEMS.format(problems="\n".join(f"• {p}" for p in result.problems))
-        )
-        return
-    await message.answer(txt.TEXT_MARKS_SAVED.format(count=len(result.marks)))
-
-
-# --- correcting a mark ----------------------------------------------------------------------
-
-
-async def mark_edit(
-    query: CallbackQuery,
-    callback_data: MarkEditCb,
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    state: FSMContext,
-) -> None:
-    mark = await journal.mark_for_edit(uow, actor, callback_data.mark)
-    view = await journal.lesson_view(uow, actor, mark.lesson_id)
-    student = next((s.short_name for s in view.students if s.id == mark.student_id), "")
-    message = _message(query)
-    await query.answer()
-    if message is None:
-        return
-    if callback_data.value == "?":
-        builder = InlineKeyboardBuilder()
-        names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
-        for existing in view.marks.get(mark.student_id, []):
-            builder.button(
-                text=txt.FIX_MARK.format(
-                    value=existing.value, work_type=names.get(existing.work_type_id, "")
-                ),
-                callback_data=MarkEditCb(mark=existing.id or 0, version=existing.version, value=""),
-            )
-        builder.button(
-            text=txt.BTN_BACK, callback_data=CardCb(lesson=mark.lesson_id, action="card")
-        )
-        builder.adjust(1)
-        await message.edit_text(
-            txt.FIX_TITLE.format(student=student), reply_markup=builder.as_markup()
-        )
-        return
-    if callback_data.value == "":
-        scale = await _scale(uow, view)
-        builder = InlineKeyboardBuilder()
-        for value in (*reversed(scale.values), *grading.CURRENT_SPECIALS):
-            builder.button(
-                text=value,
-                callback_data=MarkEditCb(
-                    mark=mark.id or 0, version=callback_data.version, value=value
-                ),
-            )
-        builder.button(
-            text=txt.BTN_DELETE,
-            callback_data=MarkEditCb(mark=mark.id or 0, version=callback_data.version, value="del"),
-        )
-        builder.button(
-            text=txt.BTN_BACK, callback_data=CardCb(lesson=mark.lesson_id, action="card")
-        )
-        builder.adjust(len(scale.values) + len(grading.CURRENT_SPECIALS), 1, 1)
-        await message.edit_text(
-            txt.FIX_VALUE_TITLE.format(value=mark.value, student=student),
-            reply_markup=builder.as_markup(),
-        )
-        return
-    await state.set_state(LessonInput.reason)
-    await state.update_data(mark=mark.id, version=callback_data.version, value=callback_data.value)
-    await message.answer(txt.REASON_ASK)
-
-
-async def reason_text(
-    message: Message, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, state: FSMContext
-) -> None:
-    data = await state.get_data()
-    mark_id, version, value = int(data["mark"]), int(data["version"]), str(data["value"])
-    before = (await journal.mark_for_edit(uow, actor, mark_id)).value
-    reason = message.text or ""
-    if value == "del":
-        mark = await journal.delete_mark(uow, actor, mark_id, reason, version, ctx.clock.now())
-    else:
-        mark = await journal.change_mark(
-            uow, actor, mark_id, value, reason, version, ctx.clock.now()
-        )
-    await state.clear()
-    view = await journal.lesson_view(uow, actor, mark.lesson_id)
-    student = next((s.short_name for s in view.students if s.id == mark.student_id), "")
-    text = (
-        txt.MARK_DELETED.format(student=student, before=before)
-        if value == "del"
-        else txt.MARK_CHANGED.format(student=student, before=before, value=mark.value)
-    )
-    await message.answer(text)
-    await _show_card(message, uow, actor, mark.lesson_id, edit=False, view=view)
 
 
 # --- topic, homework, message ---------------------------------------------------------------
@@ -590,8 +267,8 @@ async def topic_chosen(
     )
     await state.clear()
     await query.answer(txt.TOPIC_SAVED.format(topic=lesson.topic or "")[:190])
-    if (message := _message(query)) is not None:
-        await _show_card(message, uow, actor, callback_data.lesson, edit=True)
+    if (message := target(query)) is not None:
+        await show_card(message, uow, actor, callback_data.lesson, edit=True)
 
 
 async def topic_text(
@@ -603,7 +280,7 @@ async def topic_text(
     )
     await state.clear()
     await message.answer(txt.TOPIC_SAVED.format(topic=lesson.topic or ""))
-    await _show_card(message, uow, actor, lesson_id, edit=False)
+    await show_card(message, uow, actor, lesson_id, edit=False)
 
 
 async def homework_input(
@@ -624,7 +301,7 @@ async def homework_input(
         txt.HOMEWORK_FILES.format(count=len(homework.attachments)) if homework.attachments else ""
     )
     await message.answer(txt.HOMEWORK_SAVED.format(day=day_label(homework.due_on), files=extra))
-    await _show_card(message, uow, actor, lesson_id, edit=False)
+    await show_card(message, uow, actor, lesson_id, edit=False)
 
 
 async def message_whom(
@@ -646,9 +323,9 @@ async def message_whom(
     await state.set_state(LessonInput.message)
     await state.update_data(lesson=callback_data.lesson, student=callback_data.student, whom=whom)
     await query.answer()
-    if (message := _message(query)) is not None:
+    if (message := target(query)) is not None:
         await message.edit_text(
-            txt.MESSAGE_ASK.format(whom=whom), reply_markup=_back(callback_data.lesson)
+            txt.MESSAGE_ASK.format(whom=whom), reply_markup=back_to_card(callback_data.lesson)
         )
 
 
@@ -675,14 +352,8 @@ def build() -> Router:
     router.callback_query.register(open_lesson, LessonCb.filter())
     router.callback_query.register(card_action, CardCb.filter())
     router.callback_query.register(attendance_tap, AttCb.filter())
-    router.callback_query.register(work_type_chosen, WorkTypeCb.filter())
-    router.callback_query.register(mark_student, MarkStudentCb.filter())
-    router.callback_query.register(mark_value, MarkValueCb.filter())
-    router.callback_query.register(mark_edit, MarkEditCb.filter())
     router.callback_query.register(topic_chosen, TopicCb.filter())
     router.callback_query.register(message_whom, MessageCb.filter())
-    router.message.register(marks_text, LessonInput.marks_text, F.text)
-    router.message.register(reason_text, LessonInput.reason, F.text)
     router.message.register(topic_text, LessonInput.topic, F.text)
     router.message.register(homework_input, LessonInput.homework, F.text | F.photo | F.document)
     router.message.register(message_text, LessonInput.message, F.text)

@@ -229,6 +229,7 @@ class LessonView:
     marks: dict[int, list[Mark]] = field(default_factory=dict)
     homework: Homework | None = None
     next_topic: ThematicTopic | None = None
+    scale: grading.GradingScale = grading.SCALES["five_point"]
 
 
 async def lesson_view(uow: UnitOfWork, actor: Actor, lesson_id: int) -> LessonView:
@@ -247,6 +248,7 @@ async def lesson_view(uow: UnitOfWork, actor: Actor, lesson_id: int) -> LessonVi
         view.marks.setdefault(mark.student_id, []).append(mark)
     view.homework = await uow.repo(Homework).first(lesson_id=lesson.id)
     view.next_topic = await next_topic(uow, lesson)
+    view.scale = await _scale_of(uow, lesson)
     return view
 
 

@@ -202,3 +202,31 @@ async def test_another_teachers_lesson_and_a_future_day_are_refused(app: App) ->
     assert "в день урока" in (answer.text or "")
     async with app.db.uow() as uow:
         assert await uow.repo(Absence).find() == []
+
+
+async def test_forged_students_and_commands_during_input(app: App) -> None:
+    from bot.callbacks import AttCb, MarkValueCb
+    from core.model.grading import WorkType
+
+    user = await teacher(app)
+    card = await lesson_card(app, user)
+    async with app.db.uow() as uow:
+        [lesson] = await uow.repo(Lesson).find()
+        oral = await uow.repo(WorkType).first(name="Ответ на уроке")
+    zhukov = app.school.students["Жуков"]  # a 5Б student, not in 5А's lesson
+    forged = MarkValueCb(lesson=lesson.id or 0, work_type=oral.id or 0, student=zhukov, value="5")  # type: ignore[union-attr]
+    query = await user.press_data(card.message_id, forged.pack())
+    assert "не числится" in ((await user.wait_for_answer(query)).text or "")
+    query = await user.press_data(
+        card.message_id, AttCb(lesson=lesson.id or 0, student=zhukov).pack()
+    )
+    assert "устарела" in ((await user.wait_for_answer(query)).text or "")
+    async with app.db.uow() as uow:
+        assert await uow.repo(Mark).find() == [] and await uow.repo(Absence).find() == []
+    await user.press(card, "📝 Тема")
+    await user.wait_for_message()
+    await user.send("/menu")  # not taken for the topic
+    assert "Выберите действие" in ((await user.wait_for_message()).text or "")
+    async with app.db.uow() as uow:
+        [lesson] = await uow.repo(Lesson).find()
+    assert lesson.topic is None
