@@ -74,6 +74,8 @@ TABLE_OF: dict[type, Table] = {
     OutboxEvent: t.outbox_events,
 }
 
+VERSIONED: frozenset[type] = frozenset({Lesson, Mark, FinalMark})
+
 _mapped = False
 
 
@@ -82,5 +84,12 @@ def start_mappers() -> None:
     if _mapped:
         return
     for cls, table in TABLE_OF.items():
-        mapper_registry.map_imperatively(cls, table)
+        if cls in VERSIONED:
+            # optimistic locking: an UPDATE also requires the version it read; core bumps the
+            # number itself, SQLAlchemy only checks it (a lost race raises StaleDataError)
+            mapper_registry.map_imperatively(
+                cls, table, version_id_col=table.c.version, version_id_generator=False
+            )
+        else:
+            mapper_registry.map_imperatively(cls, table)
     _mapped = True

@@ -8,10 +8,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.audit import AuditEntry
 from core.ports import Clock, SystemClock
 from core.rules.audit_chain import GENESIS, entry_hash
+from core.services.errors import STALE, StaleEdit
 from storage import tables as t
 from storage.repository import SqlRepository
 
@@ -83,13 +85,20 @@ class SqlUnitOfWork:
         )
 
     async def flush(self) -> None:
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except StaleDataError as error:
+            raise StaleEdit(STALE) from error
 
     async def commit(self) -> None:
-        if self._pending:
-            await self.session.flush()
-            await self._write_audit()
-        await self.session.commit()
+        try:
+            if self._pending:
+                await self.session.flush()
+                await self._write_audit()
+            await self.session.commit()
+        except StaleDataError as error:
+            await self.session.rollback()
+            raise StaleEdit(STALE) from error
         self._pending = []
 
     async def end_transaction(self) -> None:

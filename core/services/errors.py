@@ -19,3 +19,14 @@ class Refused(Exception):
 
 NOT_ALLOWED = "Это действие вам недоступно."
 NOT_FOUND = "Не найдено."
+
+
+class StaleEdit(Refused):
+    """Somebody changed the record after this edit was started: nothing was saved, so that no
+    one's edit is lost silently."""
+
+
+STALE = (
+    "Запись уже изменил(а) другой пользователь, пока вы её правили. Откройте её заново — "
+    "ваше исправление не сохранено, чтобы не затереть чужое."
+)

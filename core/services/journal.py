@@ -23,7 +23,15 @@ from core.rules import journal as rules
 from core.rules.mark_text import ParsedMarks, RosterEntry, parse_marks
 from core.services import journal_texts as txt
 from core.services.audit_log import audited_add, audited_add_all, audited_delete, audited_update
-from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound, Refused
+from core.services.errors import (
+    NOT_ALLOWED,
+    NOT_FOUND,
+    STALE,
+    AccessDenied,
+    NotFound,
+    Refused,
+    StaleEdit,
+)
 from core.services.timetable import planned_lessons
 
 
@@ -199,11 +207,18 @@ async def period_of_lesson(uow: UnitOfWork, lesson: Lesson) -> StudyPeriod | Non
 
 
 async def ensure_open_period(uow: UnitOfWork, lesson: Lesson) -> None:
-    period = await period_of_lesson(uow, lesson)
-    if period is None or period.id is None:
-        return
+    """SEC-5: a lesson in any closed period covering its day (quarter or year) is read-only."""
+    grade = await grade_of_group(uow, lesson.group_id)
+    periods = await uow.repo(StudyPeriod).find(school_id=lesson.school_id, year_id=lesson.year_id)
+    covering = [
+        p
+        for p in periods
+        if p.id is not None
+        and p.starts_on <= lesson.on_date <= p.ends_on
+        and (grade is None or p.covers_grade(grade))
+    ]
     locks = await uow.repo(PeriodLock).find(group_id=lesson.group_id, subject_id=lesson.subject_id)
-    if rules.is_closed(locks, period.id, lesson.group_id, lesson.subject_id):
+    if any(rules.is_closed(locks, p.id or 0, lesson.group_id, lesson.subject_id) for p in covering):
         raise Refused(txt.PERIOD_CLOSED)
 
 
@@ -460,7 +475,7 @@ async def _editable_mark(
     if mark.deleted_at is not None:
         raise Refused(txt.MARK_DELETED)
     if mark.version != expected_version:
-        raise Refused(txt.STALE)
+        raise StaleEdit(STALE)
     reason = reason.strip()
     if not reason:
         raise Refused(txt.REASON_NEEDED)

@@ -404,15 +404,10 @@ async def test_two_first_finals_at_once_keep_one_and_stop_the_other(
 
 
 async def test_two_changes_of_a_final_at_once_keep_one_and_refuse_the_other(
-    db: Database, school: Seeded, on_sqlite: bool, request: pytest.FixtureRequest
+    db: Database, school: Seeded
 ) -> None:
-    if not on_sqlite:
-        # Both transactions read version 1 before either writes; PostgreSQL (READ COMMITTED)
-        # then lets the second UPDATE overwrite the first. Closing this needs storage to map
-        # FinalMark.version as SQLAlchemy's version_id_col (UPDATE … WHERE version = :seen).
-        request.applymarker(
-            pytest.mark.xfail(reason="needs version_id_col in storage.mapping", strict=True)
-        )
+    # Both transactions read version 1 before either writes; on PostgreSQL (READ COMMITTED) the
+    # second UPDATE … WHERE version = 1 finds no row and is refused (storage's version_id_col).
     group, math, q1 = await ids(db, school)
     artem = school.students["Алексеев"]
     async with db.uow() as uow:
