@@ -289,3 +289,58 @@ async def test_every_journal_use_case_is_audited(db: Database, school: Seeded) -
             assert len(await uow.repo(AuditEntry).find(action=action)) > before, action
     assert len(await events(db, EventKind.TEACHER_MESSAGE)) == 1
     assert len(await events(db, EventKind.HOMEWORK_SET)) == 1
+
+
+async def test_two_corrections_at_once_keep_one_and_refuse_the_other(
+    db: Database, school: Seeded
+) -> None:
+    import asyncio
+
+    from core.services.errors import StaleEdit
+
+    lesson = await math_5a(db, school)
+    teacher = staff(school, "Кузнецова")
+    oral = await work_type(db, school, "Ответ на уроке")
+    async with db.uow() as uow:
+        mark = await journal.post_mark(
+            uow, teacher, lesson.id or 0, school.students["Алексеев"], oral, "4", DURING
+        )
+
+    async def correct(value: str) -> str:
+        try:
+            async with db.uow() as uow:
+                await journal.change_mark(
+                    uow, teacher, mark.id or 0, value, "исправление", 1, DURING
+                )
+            return "stored"
+        except StaleEdit:
+            return "refused"
+
+    outcomes = await asyncio.gather(correct("5"), correct("3"))
+    assert sorted(outcomes) == ["refused", "stored"]
+    async with db.uow() as uow:
+        stored = await uow.repo(Mark).get(mark.id or 0)
+        updates = await uow.repo(AuditEntry).find(entity="mark", action="mark.update")
+    assert stored is not None and stored.version == 2
+    assert [e.after["value"] for e in updates if e.after] == [stored.value]
+
+
+async def test_attendance_last_save_wins_and_both_are_audited(db: Database, school: Seeded) -> None:
+    lesson = await math_5a(db, school)
+    teacher, deputy = staff(school, "Кузнецова"), staff(school, "Иванова", Role.DEPUTY)
+    volkov, vera = school.students["Волков"], school.students["Борисова"]
+    async with db.uow() as uow:
+        await journal.save_attendance(
+            uow, teacher, lesson.id or 0, {volkov: AbsenceKind.ILL}, DURING
+        )
+    async with db.uow() as uow:
+        await journal.save_attendance(uow, deputy, lesson.id or 0, {vera: AbsenceKind.LATE}, DURING)
+    async with db.uow() as uow:
+        absences = {a.student_id: a.kind for a in await uow.repo(Absence).find()}
+        audited = await uow.repo(AuditEntry).find(entity="absence")
+    assert absences == {vera: AbsenceKind.LATE}
+    assert [(e.actor, e.action) for e in audited] == [
+        (teacher.audit_name, "absence.create"),
+        (deputy.audit_name, "absence.delete"),
+        (deputy.audit_name, "absence.create"),
+    ]
