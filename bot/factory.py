@@ -19,7 +19,7 @@ from bot.middlewares import (
     ReleaseLocksMiddleware,
     UnitOfWorkMiddleware,
 )
-from bot.routers import common, family, lesson, marks, staff, start
+from bot.routers import class_view, common, deputy, family, finals, lesson, marks, staff, start
 from bot.texts import common as txt
 from core.services.errors import AccessDenied, NotFound, Refused
 
@@ -41,6 +41,9 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
         family.build(),
         lesson.build(),
         marks.build(),
+        finals.build(),
+        class_view.build(),
+        deputy.build(),
         staff.build(),
         common.build_fallback(),
     )

@@ -12,14 +12,23 @@ from bot.texts import staff as st
 from core.model.identity import Actor, ConsentAnswer, Role
 
 MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
-    Role.TEACHER: ((st.BTN_LESSONS, "lessons"),),
+    Role.TEACHER: ((st.BTN_LESSONS, "lessons"), (st.BTN_FINALS, "finals")),
     Role.CLASS_TEACHER: (
         (st.BTN_LESSONS, "lessons"),
+        (st.BTN_FINALS, "finals"),
+        (st.BTN_CLASS_JOURNAL, "classjournal"),
+        (st.BTN_CLASS_ATTENDANCE, "classattendance"),
         (st.BTN_CODES, "codes"),
         (st.BTN_CONSENTS, "consents"),
     ),
-    Role.DEPUTY: ((st.BTN_SUMMARY, "summary"), (st.BTN_LESSONS, "lessons")),
-    Role.DISPATCHER: ((st.BTN_SUMMARY, "summary"),),
+    Role.DEPUTY: (
+        (st.BTN_SUBSTITUTIONS, "subs"),
+        (st.BTN_CONTROL_WORKS, "controlworks"),
+        (st.BTN_REOPEN, "reopen"),
+        (st.BTN_SUMMARY, "summary"),
+        (st.BTN_LESSONS, "lessons"),
+    ),
+    Role.DISPATCHER: ((st.BTN_SUBSTITUTIONS, "subs"), (st.BTN_SUMMARY, "summary")),
     Role.HEAD: ((st.BTN_SUMMARY, "summary"),),
     Role.COORDINATOR: (
         (st.BTN_STAFF_CODES, "staffcodes"),

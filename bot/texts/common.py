@@ -41,10 +41,22 @@ COMMANDS_COMMON: tuple[tuple[str, str], ...] = (
 COMMANDS_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.GUARDIAN: (("child", "Выбрать ребёнка"), ("consent", "Согласие на обработку данных")),
     Role.STUDENT: (("today", "Расписание на сегодня"),),
-    Role.TEACHER: (("lessons", "Мои уроки сегодня"),),
-    Role.CLASS_TEACHER: (("codes", "Коды доступа для класса"), ("consents", "Согласия класса")),
-    Role.DEPUTY: (("summary", "Сводка по школе"),),
-    Role.DISPATCHER: (("summary", "Сводка по школе"),),
+    Role.TEACHER: (("lessons", "Мои уроки"), ("finals", "Итоговые отметки")),
+    Role.CLASS_TEACHER: (
+        ("lessons", "Мои уроки"),
+        ("finals", "Итоговые отметки"),
+        ("classjournal", "Журнал класса"),
+        ("classattendance", "Посещаемость класса"),
+        ("codes", "Коды доступа для класса"),
+        ("consents", "Согласия класса"),
+    ),
+    Role.DEPUTY: (
+        ("subs", "Замены и переносы уроков"),
+        ("controlworks", "График контрольных работ"),
+        ("reopen", "Открыть закрытый период"),
+        ("summary", "Сводка по школе"),
+    ),
+    Role.DISPATCHER: (("subs", "Замены и переносы уроков"), ("summary", "Сводка по школе")),
     Role.COORDINATOR: (("staffcodes", "Коды сотрудников"), ("accounts", "Подключённые аккаунты")),
     Role.HEAD: (("summary", "Сводка по школе"),),
 }

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-BTN_LESSONS = "📚 Мои уроки сегодня"
+BTN_LESSONS = "📚 Мои уроки"
+BTN_FINALS = "🏁 Итоговые отметки"
+BTN_CLASS_JOURNAL = "📖 Журнал класса"
+BTN_CLASS_ATTENDANCE = "🗓 Посещаемость класса"
+BTN_SUBSTITUTIONS = "🔁 Замены и переносы"
+BTN_CONTROL_WORKS = "📝 Контрольные работы"
+BTN_REOPEN = "🔓 Открыть закрытый период"
 BTN_CODES = "🔑 Коды доступа для класса"
 BTN_CONSENTS = "📋 Согласия класса"
 BTN_SUMMARY = "📊 Сводка по школе"
