@@ -149,25 +149,21 @@ async def open_lesson(uow: UnitOfWork, actor: Actor, key: LessonKey) -> Lesson:
         )
         if planned is None:
             raise NotFound(NOT_FOUND)
-        lesson = await audited_add(
-            uow,
-            actor.audit_name,
-            Lesson(
-                school_id=actor.school_id,
-                year_id=group.year_id,
-                group_id=planned.group_id,
-                on_date=planned.on_date,
-                lesson_number=planned.lesson_number,
-                subject_id=planned.subject_id,
-                teacher_id=planned.teacher_id,
-                room_id=planned.room_id,
-                kind=planned.kind,
-                entry_id=planned.entry_id,
-            ),
+        lesson = Lesson(
+            school_id=actor.school_id,
+            year_id=group.year_id,
+            group_id=planned.group_id,
+            on_date=planned.on_date,
+            lesson_number=planned.lesson_number,
+            subject_id=planned.subject_id,
+            teacher_id=planned.teacher_id,
+            room_id=planned.room_id,
+            kind=planned.kind,
+            entry_id=planned.entry_id,
         )
-        if not rules.may_keep(actor, lesson):
-            await uow.rollback()
+        if not rules.may_keep(actor, lesson):  # asked before anything is written
             raise AccessDenied(txt.NOT_YOUR_LESSON)
+        await audited_add(uow, actor.audit_name, lesson)
         await uow.commit()
     if not rules.may_keep(actor, lesson):
         raise AccessDenied(txt.NOT_YOUR_LESSON)
