@@ -9,6 +9,16 @@ from aiogram.types import TelegramObject
 
 from core.model.identity import Actor, Role
 
+# everyone who works at the school, whatever their role: the staff routers' filter
+STAFF_ROLES = (
+    Role.TEACHER,
+    Role.CLASS_TEACHER,
+    Role.DEPUTY,
+    Role.DISPATCHER,
+    Role.COORDINATOR,
+    Role.HEAD,
+)
+
 
 class Connected(Filter):
     """The sender has a bound account (a stranger's updates go to the start router only)."""

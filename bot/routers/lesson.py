@@ -23,12 +23,13 @@ from bot.callbacks import (
     TopicCb,
 )
 from bot.context import BotContext
+from bot.filters import STAFF_ROLES as STAFF
 from bot.filters import InRole
 from bot.lesson_ui import LessonInput, back_to_card, show_card, target, work_types_keyboard
 from bot.replies import day_label
 from bot.texts import common as ct
 from bot.texts import lesson as txt
-from core.model.identity import Actor, Role
+from core.model.identity import Actor
 from core.model.journal import AbsenceKind
 from core.rules.journal import next_absence
 from core.services import journal, lesson_content
@@ -36,15 +37,6 @@ from core.services.journal import LessonKey, LessonView
 from core.services.journal_texts import ABSENCE_LETTERS
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
-
-STAFF = (
-    Role.TEACHER,
-    Role.CLASS_TEACHER,
-    Role.DEPUTY,
-    Role.DISPATCHER,
-    Role.COORDINATOR,
-    Role.HEAD,
-)
 
 
 def _day_number(day: dt.date) -> int:

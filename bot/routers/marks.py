@@ -10,9 +10,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CardCb, MarkEditCb, MarkStudentCb, MarkValueCb, WorkTypeCb
 from bot.context import BotContext
+from bot.filters import STAFF_ROLES as STAFF
 from bot.filters import InRole
 from bot.lesson_ui import LessonInput, show_card, target
-from bot.routers.lesson import STAFF
 from bot.texts import common as ct
 from bot.texts import lesson as txt
 from core.model.identity import Actor

@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import keyboards
 from bot.callbacks import ClassCb, CodesCb, MenuCb, PaperCb, UnbindCb
 from bot.context import BotContext
-from bot.filters import InRole
+from bot.filters import STAFF_ROLES, InRole
 from bot.replies import school_name
 from bot.slips import slips_pdf
 from bot.texts import common as ct
@@ -27,15 +27,6 @@ from core.services.identity_texts import CHANNEL_LABELS, CONSENT_LABELS, PERSON_
 from core.services.school_summary import SUMMARY_LABELS, school_summary
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
-
-STAFF_ROLES = (
-    Role.TEACHER,
-    Role.CLASS_TEACHER,
-    Role.DEPUTY,
-    Role.DISPATCHER,
-    Role.COORDINATOR,
-    Role.HEAD,
-)
 
 
 def _target(query: CallbackQuery) -> Message | None:
