@@ -25,11 +25,17 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_SUBSTITUTIONS, "subs"),
         (st.BTN_CONTROL_WORKS, "controlworks"),
         (st.BTN_REOPEN, "reopen"),
+        (st.BTN_CLASS_JOURNAL, "classjournal"),
+        (st.BTN_CLASS_ATTENDANCE, "classattendance"),
         (st.BTN_SUMMARY, "summary"),
         (st.BTN_LESSONS, "lessons"),
     ),
     Role.DISPATCHER: ((st.BTN_SUBSTITUTIONS, "subs"), (st.BTN_SUMMARY, "summary")),
-    Role.HEAD: ((st.BTN_SUMMARY, "summary"),),
+    Role.HEAD: (
+        (st.BTN_SUMMARY, "summary"),
+        (st.BTN_CLASS_JOURNAL, "classjournal"),
+        (st.BTN_CLASS_ATTENDANCE, "classattendance"),
+    ),
     Role.COORDINATOR: (
         (st.BTN_STAFF_CODES, "staffcodes"),
         (st.BTN_ACCOUNTS, "accounts"),

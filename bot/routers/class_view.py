@@ -26,14 +26,13 @@ from core.model.identity import Actor, Role
 from core.model.journal import AbsenceKind
 from core.services import class_journal as cj
 from core.services.class_journal import AttendanceSummary, ClassJournal, PeriodCard, Tally
-from core.services.identity import class_in_school, manageable_classes
+from core.services.identity import class_in_school
 from core.services.journal_texts import ABSENCE_LETTERS
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
 
-# whose menu has these views; core checks each class (may_view_class). The deputy and the head
-# would need a list of the school's classes from core (manageable_classes gives theirs only).
-VIEWERS = (Role.CLASS_TEACHER, Role.COORDINATOR)
+# whose menu has these views; core checks each class (may_view_class)
+VIEWERS = (Role.CLASS_TEACHER, Role.DEPUTY, Role.HEAD, Role.COORDINATOR)
 PAGE_LIMIT = 4000  # Telegram's cap is 4096 characters a message; a little room is kept
 
 
@@ -123,7 +122,7 @@ async def _classes(
 ) -> int | None:
     """The class to show when the actor has one; otherwise the list is shown and None returned."""
     await state.set_state(None)  # a pending text input of another screen ends here
-    classes = await manageable_classes(uow, actor)
+    classes = await cj.viewable_classes(uow, actor)
     if len(classes) == 1 and classes[0].id is not None:
         return classes[0].id
     builder = InlineKeyboardBuilder()

@@ -30,6 +30,7 @@ from bot.routers.deputy_subs import (
 )
 from bot.texts import deputy as txt
 from core.model.identity import Actor
+from core.services import scheduling_lists as lists
 from core.services import substitutions
 from core.services.journal import LessonKey
 from core.services.substitutions import SCHEDULERS
@@ -73,7 +74,7 @@ async def move_dates(
     """The new date: the group's next school days as buttons, or any date typed."""
     key = lesson_key(callback_data.group, callback_data.day, callback_data.number)
     line = await day_line(uow, actor, key)
-    days = await ui.school_days(uow, actor, key.group_id, await ui.today_of(uow, actor, ctx))
+    days = await lists.school_days(uow, actor, key.group_id, await ui.today_of(uow, actor, ctx))
     template = SubMoveCb(
         group=key.group_id, day=ui.day_number(key.on_date), number=key.lesson_number, to_day=0
     )
@@ -101,7 +102,7 @@ async def _move_step(
     to_day = ui.from_number(data.to_day)
     builder = InlineKeyboardBuilder()
     if data.to_number == 0:
-        for number in await ui.bell_numbers(uow, actor, key.group_id):
+        for number in await lists.bell_numbers(uow, actor, key.group_id):
             builder.button(
                 text=str(number), callback_data=data.model_copy(update={"to_number": number})
             )
@@ -111,7 +112,7 @@ async def _move_step(
         line = await day_line(uow, actor, key)
         keep = txt.BTN_KEEP_ROOM.format(room=line.room) if line.room else txt.BTN_KEEP_NO_ROOM
         builder.button(text=keep, callback_data=data.model_copy(update={"room": 0}))
-        for room in await ui.rooms(uow, actor):
+        for room in await lists.rooms(uow, actor):
             if room.id != line.room_id:
                 builder.button(
                     text=txt.ROOM_BUTTON.format(room=room.name),
@@ -206,7 +207,7 @@ async def plan_step(
 ) -> None:
     key = lesson_key(callback_data.group, callback_data.day, callback_data.number)
     start = ui.from_number(callback_data.start)
-    slot = await ui.slot_at(uow, actor, key)
+    slot = await lists.slot_at(uow, actor, key)
     if callback_data.teacher == 0:
         teachers = await substitutions.free_teachers(
             uow, actor, start, key.lesson_number, slot.subject_id, key.group_id
@@ -225,7 +226,7 @@ async def plan_step(
     entry = await substitutions.change_timetable_from(
         uow, actor, slot.entry_id, start, teacher_id=callback_data.teacher, now=ctx.clock.now()
     )
-    name = await ui.staff_name(uow, actor, entry.teacher_id)
+    name = await lists.staff_name(uow, actor, entry.teacher_id)
     notice = txt.TIMETABLE_CHANGED.format(day=ui.date_text(start), name=name)
     await ui.show(query, *await lesson_screen(uow, actor, key, notice))
 

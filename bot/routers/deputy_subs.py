@@ -23,6 +23,7 @@ from bot.routers import deputy_ui as ui
 from bot.texts import common as ct
 from bot.texts import deputy as txt
 from core.model.identity import Actor
+from core.services import scheduling_lists as lists
 from core.services import substitutions
 from core.services.errors import NOT_FOUND, NotFound
 from core.services.journal import LessonKey
@@ -182,7 +183,9 @@ async def lesson_action(
         await ui.show(query, *await _free_screen(uow, actor, key))
     elif callback_data.act == "unsub":
         lesson = await substitutions.cancel_substitution(uow, actor, key, ctx.clock.now())
-        notice = txt.UNSUBSTITUTED.format(name=await ui.staff_name(uow, actor, lesson.teacher_id))
+        notice = txt.UNSUBSTITUTED.format(
+            name=await lists.staff_name(uow, actor, lesson.teacher_id)
+        )
         await ui.show(query, *await lesson_screen(uow, actor, key, notice))
     else:
         await ui.show(query, *await lesson_screen(uow, actor, key))
@@ -194,7 +197,7 @@ async def lesson_action(
 async def _free_screen(
     uow: SqlUnitOfWork, actor: Actor, key: LessonKey
 ) -> tuple[str, InlineKeyboardMarkup]:
-    slot = await ui.slot_at(uow, actor, key)
+    slot = await lists.slot_at(uow, actor, key)
     teachers = await substitutions.free_teachers(
         uow, actor, key.on_date, key.lesson_number, slot.subject_id, key.group_id
     )
@@ -225,7 +228,7 @@ async def teacher_chosen(
 ) -> None:
     key = lesson_key(callback_data.group, callback_data.day, callback_data.number)
     await substitutions.substitute(uow, actor, key, callback_data.teacher, ctx.clock.now())
-    name = await ui.staff_name(uow, actor, callback_data.teacher)
+    name = await lists.staff_name(uow, actor, callback_data.teacher)
     notice = txt.SUBSTITUTED.format(name=name)
     await ui.show(query, *await lesson_screen(uow, actor, key, notice))
 

@@ -22,6 +22,7 @@ from bot.texts import common as ct
 from bot.texts import deputy as txt
 from core.model.identity import Actor
 from core.services import control_works
+from core.services import scheduling_lists as lists
 from core.services.control_works import ControlWorkLine
 from core.services.finals import period_name
 from core.services.substitutions import SCHEDULERS
@@ -91,7 +92,7 @@ def to_list(period_id: int, builder: InlineKeyboardBuilder) -> InlineKeyboardMar
 async def _periods_screen(
     uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> tuple[str, InlineKeyboardMarkup]:
-    found = await ui.periods(uow, actor, await ui.today_of(uow, actor, ctx))
+    found = await lists.periods(uow, actor, await ui.today_of(uow, actor, ctx))
     builder = InlineKeyboardBuilder()
     for period in found:
         name = period_name(period)
@@ -109,7 +110,7 @@ async def _periods_screen(
 async def works_screen(
     uow: SqlUnitOfWork, actor: Actor, period_id: int, notice: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
-    period = await ui.period(uow, actor, period_id)
+    period = await lists.period(uow, actor, period_id)
     works = await control_works.period_control_works(uow, actor, period_id)
     builder = InlineKeyboardBuilder()
     for work in works:
@@ -173,7 +174,7 @@ async def work_action(
     builder = InlineKeyboardBuilder()
     if callback_data.act == "mv":
         move = WorkMoveCb(period=period_id, work=work.id, group=work.group_id)
-        for day in await ui.school_days(
+        for day in await lists.school_days(
             uow, actor, work.group_id, await ui.today_of(uow, actor, ctx)
         ):
             builder.button(
@@ -219,7 +220,7 @@ async def work_move_step(
     day = ui.from_number(data.day)
     if data.number == -1:
         builder = InlineKeyboardBuilder()
-        for number in (*await ui.bell_numbers(uow, actor, data.group), 0):
+        for number in (*await lists.bell_numbers(uow, actor, data.group), 0):
             builder.button(
                 text=str(number) if number else txt.BTN_NO_NUMBER,
                 callback_data=data.model_copy(update={"number": number}),

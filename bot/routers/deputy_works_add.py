@@ -29,6 +29,7 @@ from bot.texts import deputy as txt
 from core.model.identity import Actor
 from core.model.timetable import ControlForm
 from core.services import control_works
+from core.services import scheduling_lists as lists
 from core.services.substitutions import SCHEDULERS, group_of
 from storage.uow import SqlUnitOfWork
 
@@ -42,19 +43,19 @@ FORM_VALUES = frozenset(form.value for form in ControlForm)
 async def _add_step(
     uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, state: FSMContext, data: WorkAddCb
 ) -> tuple[str, InlineKeyboardMarkup]:
-    period = await ui.period(uow, actor, data.period)
+    period = await lists.period(uow, actor, data.period)
     builder = InlineKeyboardBuilder()
 
     def step(field: str, value: int | str) -> WorkAddCb:
         return data.model_copy(update={field: value})
 
     if data.group == 0:
-        for choice in await ui.groups(uow, actor, period.year_id):
+        for choice in await lists.groups(uow, actor, period.year_id):
             builder.button(text=choice.name, callback_data=step("group", choice.id or 0))
         builder.adjust(3)
         return txt.ADD_GROUP, to_list(data.period, builder)
     group = (await group_of(uow, actor, data.group)).name
-    subjects = await ui.subjects(uow, actor, data.group)
+    subjects = await lists.subjects(uow, actor, data.group)
     if data.subject == 0:
         for item in subjects:
             builder.button(text=item.name, callback_data=step("subject", item.id or 0))
@@ -63,7 +64,7 @@ async def _add_step(
     subject = next((s.name for s in subjects if s.id == data.subject), "")
     if data.day == 0:
         start = max(await ui.today_of(uow, actor, ctx), period.starts_on)
-        for school_day in await ui.school_days(uow, actor, data.group, start):
+        for school_day in await lists.school_days(uow, actor, data.group, start):
             builder.button(
                 text=ui.short_day(school_day), callback_data=step("day", ui.day_number(school_day))
             )
@@ -81,7 +82,7 @@ async def _add_step(
         return title, to_list(data.period, builder)
     form = txt.FORMS[ControlForm(data.form)].lower()
     if data.number == -1:
-        for number in (*await ui.bell_numbers(uow, actor, data.group), 0):
+        for number in (*await lists.bell_numbers(uow, actor, data.group), 0):
             label = str(number) if number else txt.BTN_NO_NUMBER
             builder.button(text=label, callback_data=step("number", number))
         builder.adjust(6, 1)

@@ -23,12 +23,10 @@ from bot.replies import local_time
 from bot.texts import common as ct
 from bot.texts import finals as txt
 from core.model.identity import Actor, Role
-from core.model.school import StudyPeriod, Subject
 from core.rules import grading
 from core.services import finals
 from core.services.finals import FinalRow, FinalSheet, FinalsResult, period_name
 from core.services.identity import current_year
-from core.services.journal import grade_of_group
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
 
@@ -85,30 +83,6 @@ async def _reply(
             raise
 
 
-# --- read-only helpers core does not offer yet (see the report of this change) ---------------
-
-
-async def _group_periods(
-    uow: SqlUnitOfWork, actor: Actor, group_id: int, today: dt.date
-) -> list[StudyPeriod]:
-    """The periods of the current year covering the group's grade, quarters before the year;
-    final_sheet checks the choice again (period_for)."""
-    year = await current_year(uow, actor.school_id, today)
-    if year is None:
-        return []
-    grade = await grade_of_group(uow, group_id)
-    periods = await uow.repo(StudyPeriod).find(school_id=actor.school_id, year_id=year.id)
-    chosen = [p for p in periods if grade is None or p.covers_grade(grade)]
-    return sorted(chosen, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
-
-
-async def _final_values(uow: SqlUnitOfWork, subject_id: int) -> tuple[str, ...]:
-    """The values a final of the subject may take: its scale, best first, and the specials."""
-    subject = await uow.repo(Subject).get(subject_id)
-    scale = grading.SCALES.get(subject.grading_scale if subject else "", grading.FIVE_POINT)
-    return (*reversed(scale.values), *grading.FINAL_SPECIALS)
-
-
 # --- choosing a sheet ----------------------------------------------------------------------
 
 
@@ -145,7 +119,7 @@ async def group_chosen(
         await query.answer(ct.STALE_BUTTON)
         return
     today = await school_today(uow, actor.school_id, ctx.clock.now())
-    found = await _group_periods(uow, actor, c.group, today)
+    found = await finals.group_periods(uow, actor, c.group, today)
     builder = InlineKeyboardBuilder()
     for period in found:
         start, end = f"{period.starts_on:%d.%m}", f"{period.ends_on:%d.%m}"
@@ -283,7 +257,7 @@ async def student_chosen(
     if row is None:
         await query.answer(txt.STUDENT_GONE)
         return
-    values = await _final_values(uow, c.subject)
+    values = await finals.final_values(uow, c.subject)
     builder = InlineKeyboardBuilder()
     for value in values:
         builder.button(

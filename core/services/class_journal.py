@@ -348,3 +348,11 @@ async def attendance_summary(
             DayAttendance(day, Tally.of(per_day[day]), len(missing[day])) for day in sorted(per_day)
         ),
     )
+
+
+async def viewable_classes(uow: UnitOfWork, actor: Actor) -> list[SchoolClass]:
+    """The classes whose journal and attendance the actor may read: those they lead, or every
+    class of the school for the administration (CT-1, CT-4)."""
+    classes = await uow.repo(SchoolClass).find(school_id=actor.school_id)
+    allowed = [c for c in classes if c.id is not None and access.may_view_class(actor, c.id)]
+    return sorted(allowed, key=lambda c: (c.grade, c.name))

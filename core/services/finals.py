@@ -40,6 +40,7 @@ from core.rules import journal as rules
 from core.services import finals_texts as txt
 from core.services.audit_log import audited_add, audited_add_all, audited_update
 from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound, Refused
+from core.services.identity import current_year
 from core.services.journal import emit, grade_of_group, local_today
 
 FINALS_WEEK = dt.timedelta(days=6)  # the last week of a period: its last day and six before
@@ -467,3 +468,24 @@ async def open_locks(uow: UnitOfWork, actor: Actor) -> list[LockCard]:
     ]
     cards.sort(key=lambda c: (c[0], c[1].group, c[1].subject))
     return [card for _, card in cards]
+
+
+async def group_periods(
+    uow: UnitOfWork, actor: Actor, group_id: int, today: dt.date
+) -> list[StudyPeriod]:
+    """The periods of the current year covering the group's grade, quarters before the year
+    (final_sheet checks the one chosen again)."""
+    year = await current_year(uow, actor.school_id, today)
+    if year is None:
+        return []
+    grade = await grade_of_group(uow, group_id)
+    periods = await uow.repo(StudyPeriod).find(school_id=actor.school_id, year_id=year.id)
+    chosen = [p for p in periods if grade is None or p.covers_grade(grade)]
+    return sorted(chosen, key=lambda p: (p.ends_on, -p.starts_on.toordinal()))
+
+
+async def final_values(uow: UnitOfWork, subject_id: int) -> tuple[str, ...]:
+    """The values a final of the subject may take: its scale, best first, and the specials."""
+    subject = await uow.repo(Subject).get(subject_id)
+    scale = grading.SCALES.get(subject.grading_scale if subject else "", grading.FIVE_POINT)
+    return (*reversed(scale.values), *grading.FINAL_SPECIALS)

@@ -241,3 +241,15 @@ def test_week_of() -> None:
     sunday = dt.date(2026, 9, 13)
     assert class_journal.week_of(sunday) == (MONDAY, sunday)
     assert class_journal.week_of(MONDAY) == (MONDAY, sunday)
+
+
+async def test_viewable_classes_follow_the_role(db: Database, school: Seeded) -> None:
+    from core.services.class_journal import viewable_classes
+
+    async with db.uow() as uow:
+        deputy = staff(school, "Кузнецова", Role.DEPUTY)
+        smirnov = staff(school, "Смирнов", Role.CLASS_TEACHER, classes=("5Б",))
+        teacher = staff(school, "Кузнецова")
+        assert [c.name for c in await viewable_classes(uow, deputy)] == ["5А", "5Б"]
+        assert [c.name for c in await viewable_classes(uow, smirnov)] == ["5Б"]
+        assert await viewable_classes(uow, teacher) == []
