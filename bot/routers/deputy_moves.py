@@ -30,10 +30,10 @@ from bot.routers.deputy_subs import (
 )
 from bot.texts import deputy as txt
 from core.model.identity import Actor
+from core.services import lesson_moves, substitutions
 from core.services import scheduling_lists as lists
-from core.services import substitutions
 from core.services.journal import LessonKey
-from core.services.substitutions import SCHEDULERS
+from core.services.schedule_slots import SCHEDULERS
 from storage.uow import SqlUnitOfWork
 
 PLAN_WEEKS = 4  # a timetable change starts on the lesson's weekday, this week or the next three
@@ -121,7 +121,7 @@ async def _move_step(
         builder.adjust(1, 3)
         title = txt.MOVE_ROOM_TITLE.format(day=day_label(to_day), number=data.to_number)
         return title, back_to_lesson(key, builder)
-    moved = await substitutions.move_lesson(
+    moved = await lesson_moves.move_lesson(
         uow,
         actor,
         key,
@@ -223,7 +223,7 @@ async def plan_step(
     if slot.entry_id is None:
         await query.answer(txt.NOT_FROM_TIMETABLE, show_alert=True)
         return
-    entry = await substitutions.change_timetable_from(
+    entry = await lesson_moves.change_timetable_from(
         uow, actor, slot.entry_id, start, teacher_id=callback_data.teacher, now=ctx.clock.now()
     )
     name = await lists.staff_name(uow, actor, entry.teacher_id)

@@ -27,7 +27,8 @@ from core.services import scheduling_lists as lists
 from core.services import substitutions
 from core.services.errors import NOT_FOUND, NotFound
 from core.services.journal import LessonKey
-from core.services.substitutions import SCHEDULERS, DayLesson
+from core.services.schedule_slots import SCHEDULERS
+from core.services.substitutions import DayLesson
 from storage.uow import SqlUnitOfWork
 
 

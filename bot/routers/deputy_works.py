@@ -25,7 +25,7 @@ from core.services import control_works
 from core.services import scheduling_lists as lists
 from core.services.control_works import ControlWorkLine
 from core.services.finals import period_name
-from core.services.substitutions import SCHEDULERS
+from core.services.schedule_slots import SCHEDULERS
 from storage.uow import SqlUnitOfWork
 
 

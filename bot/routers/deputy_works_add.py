@@ -30,7 +30,7 @@ from core.model.identity import Actor
 from core.model.timetable import ControlForm
 from core.services import control_works
 from core.services import scheduling_lists as lists
-from core.services.substitutions import SCHEDULERS, group_of
+from core.services.schedule_slots import SCHEDULERS, group_of
 from storage.uow import SqlUnitOfWork
 
 NO_TOPIC = "-"

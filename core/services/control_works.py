@@ -28,7 +28,7 @@ from core.services import substitutions_texts as txt
 from core.services.audit_log import audited_add, audited_update, snapshot
 from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound, Refused
 from core.services.journal import emit
-from core.services.substitutions import (
+from core.services.schedule_slots import (
     check_bell,
     check_school_day,
     ensure_scheduler,

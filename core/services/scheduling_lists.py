@@ -1,6 +1,6 @@
 """Read-only lists the deputy and the dispatcher choose from when they substitute, move and
 schedule: a group's coming school days and lesson numbers, the rooms, the year's periods, groups and
-subjects. Each checks the actor may schedule (core.services.substitutions.ensure_scheduler)."""
+subjects. Each checks the actor may schedule (core.services.schedule_slots.ensure_scheduler)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from core.ports import UnitOfWork
 from core.rules.calendar import is_school_day
 from core.services.errors import NOT_FOUND, NotFound
 from core.services.journal import LessonKey
-from core.services.substitutions import Slot, day_slots, ensure_scheduler, group_of, regime_of
+from core.services.schedule_slots import Slot, day_slots, ensure_scheduler, group_of, regime_of
 
 DAYS_AHEAD = 10  # how many of a group's coming school days are offered for a move
 UNKNOWN_BELLS = range(1, 8)  # lesson numbers offered when a group has no bell schedule

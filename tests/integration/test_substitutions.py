@@ -13,7 +13,7 @@ from core.events import EventKind
 from core.model.identity import Actor, Role
 from core.model.journal import AbsenceKind
 from core.model.people import StaffRole
-from core.services import journal, substitutions
+from core.services import journal, lesson_moves, substitutions
 from core.services.errors import AccessDenied, NotFound, Refused
 from core.services.journal import LessonKey
 from core.services.timetable import planned_lessons
@@ -197,7 +197,7 @@ async def test_a_moved_lesson_leaves_its_slot_and_can_come_back(
 ) -> None:
     math_5a = key(school, "5А", MONDAY, 1)
     async with db.uow() as uow:
-        moved = await substitutions.move_lesson(
+        moved = await lesson_moves.move_lesson(
             uow,
             deputy(school),
             math_5a,
@@ -247,7 +247,7 @@ async def test_a_moved_lesson_leaves_its_slot_and_can_come_back(
 
     room_305 = await lookups.room_id(db, school, "305")
     async with db.uow() as uow:
-        home = await substitutions.move_lesson(
+        home = await lesson_moves.move_lesson(
             uow,
             deputy(school),
             key(school, "5А", WEDNESDAY, 1),
@@ -281,7 +281,7 @@ async def test_moves_that_are_refused(db: Database, school: Seeded) -> None:
     for lesson_key, day, number, room, reason in refusals:
         async with db.uow() as uow:
             with pytest.raises(Refused, match=reason):
-                await substitutions.move_lesson(
+                await lesson_moves.move_lesson(
                     uow,
                     deputy(school),
                     lesson_key,
@@ -292,7 +292,7 @@ async def test_moves_that_are_refused(db: Database, school: Seeded) -> None:
                 )
     async with db.uow() as uow:
         with pytest.raises(Refused, match="уже прошёл"):
-            await substitutions.move_lesson(
+            await lesson_moves.move_lesson(
                 uow,
                 deputy(school),
                 math_5a,
@@ -306,7 +306,7 @@ async def test_moves_that_are_refused(db: Database, school: Seeded) -> None:
         await journal.save_attendance(uow, staff(school, "Кузнецова"), lesson.id or 0, {}, DURING)
     async with db.uow() as uow:
         with pytest.raises(Refused, match="проведённый урок"):
-            await substitutions.move_lesson(
+            await lesson_moves.move_lesson(
                 uow,
                 deputy(school),
                 math_5a,
@@ -324,7 +324,7 @@ async def test_the_timetable_changes_from_a_date_on(db: Database, school: Seeded
     year = await lookups.year_id(db, school)
     smirnov = school.staff["Смирнов"]
     async with db.uow() as uow:
-        changed = await substitutions.change_timetable_from(
+        changed = await lesson_moves.change_timetable_from(
             uow, deputy(school), entry_id, NEXT_MONDAY, teacher_id=smirnov, now=DURING
         )
     assert changed.id != entry_id
@@ -355,7 +355,7 @@ async def test_the_timetable_changes_from_a_date_on(db: Database, school: Seeded
     # from the start of the new entry on: edited in place, no new split
     room_305 = await lookups.room_id(db, school, "305")
     async with db.uow() as uow:
-        again = await substitutions.change_timetable_from(
+        again = await lesson_moves.change_timetable_from(
             uow, dispatcher(school), changed.id or 0, NEXT_MONDAY, room_id=room_305, now=DURING
         )
     assert (again.id, again.room_id, again.valid_from) == (changed.id, room_305, NEXT_MONDAY)
@@ -383,12 +383,12 @@ async def test_timetable_changes_that_are_refused(db: Database, school: Seeded) 
     for entry_id, change, reason in refusals:
         async with db.uow() as uow:
             with pytest.raises(Refused, match=reason):
-                await substitutions.change_timetable_from(
+                await lesson_moves.change_timetable_from(
                     uow, deputy(school), entry_id, NEXT_MONDAY, **change, now=DURING
                 )
     async with db.uow() as uow:
         with pytest.raises(Refused, match="уже прошла"):
-            await substitutions.change_timetable_from(
+            await lesson_moves.change_timetable_from(
                 uow,
                 deputy(school),
                 math_5a_monday,
@@ -398,7 +398,7 @@ async def test_timetable_changes_that_are_refused(db: Database, school: Seeded) 
             )
     async with db.uow() as uow:
         with pytest.raises(NotFound):
-            await substitutions.change_timetable_from(
+            await lesson_moves.change_timetable_from(
                 uow, deputy(other), math_5a_monday, NEXT_MONDAY, lesson_number=3, now=DURING
             )
     assert await lookups.events(db, EventKind.TIMETABLE_CHANGED) == []
@@ -415,10 +415,10 @@ async def test_only_the_deputy_and_the_dispatcher(db: Database, school: Seeded) 
             uow, teacher, math_5a, school.staff["Смирнов"], DURING
         ),
         lambda uow: substitutions.cancel_substitution(uow, teacher, math_5a, DURING),
-        lambda uow: substitutions.move_lesson(
+        lambda uow: lesson_moves.move_lesson(
             uow, teacher, math_5a, new_date=WEDNESDAY, new_number=1, new_room_id=None, now=DURING
         ),
-        lambda uow: substitutions.change_timetable_from(
+        lambda uow: lesson_moves.change_timetable_from(
             uow, teacher, entry_id, NEXT_MONDAY, lesson_number=3, now=DURING
         ),
     ]
