@@ -494,5 +494,62 @@ async def _bot_username(settings: Settings) -> str | None:
         await bot.session.close()
 
 
+@app.command("settings", help=txt.SETTINGS_HELP)
+def settings_command(
+    school: Annotated[str, typer.Option("--school", help=txt.IMPORT_SCHOOL_HELP)],
+    timezone: Annotated[str | None, typer.Option(help=txt.SETTINGS_TZ_HELP)] = None,
+    consent_file: Annotated[Path | None, typer.Option(help=txt.SETTINGS_CONSENT_HELP)] = None,
+    homework_hours: Annotated[float | None, typer.Option(help=txt.SETTINGS_HOMEWORK_HELP)] = None,
+    control_days: Annotated[int | None, typer.Option(help=txt.SETTINGS_CONTROL_HELP)] = None,
+    written_days: Annotated[int | None, typer.Option(help=txt.SETTINGS_WRITTEN_HELP)] = None,
+) -> None:
+    from core.services.school_settings import SchoolSettings
+
+    settings = _settings()
+    consent = None
+    if consent_file is not None:
+        if not consent_file.is_file():
+            raise fail(txt.FILE_NOT_FOUND.format(path=consent_file))
+        consent = consent_file.read_text(encoding="utf-8-sig")
+    wanted = SchoolSettings(
+        timezone=timezone,
+        consent_text=consent,
+        homework_hours=homework_hours,
+        control_marks_days=control_days,
+        written_marks_days=written_days,
+    )
+    if not _run(_school_settings(settings, school, wanted)):
+        raise typer.Exit(1)
+
+
+async def _school_settings(settings: Settings, school_name: str, wanted: Any) -> bool:
+    from core.services.errors import NotFound, Refused
+    from core.services.school_settings import update_school_settings
+
+    db = await _open(settings)
+    try:
+        async with db.uow() as uow:
+            school = await update_school_settings(uow, cli_actor(), school_name, wanted)
+    except NotFound:
+        console.print(txt.SUMMARY_NO_SCHOOL.format(school=school_name))
+        return False
+    except Refused as error:
+        console.print(f"[red]{error}[/red]")
+        return False
+    finally:
+        await db.dispose()
+    console.print(
+        txt.SETTINGS_NOW.format(
+            school=school.name,
+            tz=school.timezone,
+            consent=txt.SETTINGS_OWN_CONSENT if school.consent_text else txt.SETTINGS_STD_CONSENT,
+            hours=f"{school.homework_hours:g}",
+            control=school.control_marks_days,
+            written=school.written_marks_days,
+        )
+    )
+    return True
+
+
 def main() -> None:
     app()
