@@ -20,6 +20,7 @@ from core.model.journal import (
     PeriodLock,
     TeacherMessage,
 )
+from core.model.notices import Notice, NoticePreference, UnreachableChat
 from core.model.people import Guardian, GuardianLink, StaffMember, Student, StudentMovement
 from core.model.school import (
     AcademicYear,
@@ -72,9 +73,12 @@ TABLE_OF: dict[type, Table] = {
     PeriodLock: t.period_locks,
     TeacherMessage: t.teacher_messages,
     OutboxEvent: t.outbox_events,
+    Notice: t.notices,
+    NoticePreference: t.notice_preferences,
+    UnreachableChat: t.unreachable_chats,
 }
 
-VERSIONED: frozenset[type] = frozenset({Lesson, Mark, FinalMark})
+VERSIONED: frozenset[type] = frozenset({Lesson, Mark, FinalMark, Notice})
 
 _mapped = False
 

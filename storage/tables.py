@@ -23,10 +23,19 @@ from core.events import EventKind
 from core.model.groups import GroupKind
 from core.model.identity import ConsentAnswer, ConsentChannel, PersonKind, Role
 from core.model.journal import AbsenceKind
+from core.model.notices import DeliveryMode, NoticeStatus, NoticeTopic
 from core.model.people import MovementKind, StaffRole
 from core.model.school import CurriculumComponent, HolidayKind, PeriodKind
 from core.model.timetable import ActivityKind, ControlForm
 from storage.types import CanonicalJSON, StrEnumList, StrEnumType, UTCDateTime
+
+
+class _KindList(StrEnumList):
+    """A notice's event kinds: a digest may hold every kind, longer than StrEnumList's 200."""
+
+    impl = Text  # type: ignore[assignment]
+    cache_ok = True
+
 
 metadata = MetaData(
     naming_convention={
@@ -534,4 +543,65 @@ outbox_events = Table(
     Column("claimed_by", String(100)),
     Column("processed_at", UTCDateTime),
     Index("ix_outbox_events_pending", "processed_at", "id"),
+)
+
+# --- notices (INF-1, INF-2): see core/model/notices.py -----------------------------------------
+
+notices = Table(
+    "notices",
+    metadata,
+    _id(),
+    _school(),
+    Column("recipient_kind", StrEnumType(PersonKind), nullable=False),
+    Column("recipient_id", Integer, nullable=False),
+    Column("chat_id", BigInteger, nullable=False, index=True),
+    Column("student_id", ForeignKey("students.id"), index=True),
+    Column("event_ids", CanonicalJSON, nullable=False),
+    Column("kinds", _KindList(EventKind), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("urgent", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("status", StrEnumType(NoticeStatus), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", UTCDateTime),
+    Column("text", Text),
+    Column("message_id", BigInteger),
+    Column("sent_at", UTCDateTime),
+    Column("acknowledged_at", UTCDateTime),
+    Column("last_error", String(500)),
+    Column("version", Integer, nullable=False),
+    # the worker's claim: due notices by status and time
+    Index("ix_notices_due", "status", "due_at"),
+    # fan-out: the pending notice an event may join
+    Index("ix_notices_open", "recipient_kind", "recipient_id", "key", "status"),
+)
+
+notice_preferences = Table(
+    "notice_preferences",
+    metadata,
+    _id(),
+    _school(),
+    Column("person_kind", StrEnumType(PersonKind), nullable=False),
+    Column("person_id", Integer, nullable=False),
+    Column("topics", StrEnumList(NoticeTopic), nullable=False),
+    Column("mode", StrEnumType(DeliveryMode), nullable=False),
+    Column("quiet_from", Time),
+    Column("quiet_to", Time),
+    Column("updated_at", UTCDateTime),
+    UniqueConstraint("school_id", "person_kind", "person_id"),
+)
+
+# not school-scoped: a Telegram account may be bound in several schools, and blocking the bot
+# blocks it for all of them
+unreachable_chats = Table(
+    "unreachable_chats",
+    metadata,
+    _id(),
+    Column("chat_id", BigInteger, nullable=False, index=True),
+    Column("since", UTCDateTime, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("cleared_at", UTCDateTime),
 )
