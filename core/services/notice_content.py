@@ -1,0 +1,201 @@
+"""What a notice says, gathered when it is sent (not when the event happened): homework edited
+since is shown as it is now, and nothing about the child is copied into the outbox. Only facts
+here; notifications/texts.py turns them into Russian."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from core.events import EventKind, OutboxEvent
+from core.model.grading import WorkType
+from core.model.identity import PersonKind
+from core.model.journal import Homework, Lesson, Mark, TeacherMessage
+from core.model.notices import Notice
+from core.model.people import StaffMember, Student
+from core.model.school import StudyPeriod, Subject
+from core.model.timetable import TimetableEntry
+from core.ports import UnitOfWork
+from core.rules.notices import child_label
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeLine:
+    """One event as the reader sees it; which fields are set depends on the kind."""
+
+    kind: EventKind
+    subject: str = ""
+    on_date: dt.date | None = None
+    lesson_number: int | None = None
+    value: str | None = None  # a mark, a final mark
+    before: str | None = None  # the value it replaced
+    detail: str | None = None  # work type, absence kind, homework or message text, period, form
+    person: str | None = None  # a teacher: the substitute, the message's author
+    from_date: dt.date | None = None  # a moved lesson or control work: where it was
+    from_number: int | None = None
+    change: str | None = None  # a control work: None scheduled, «moved», «cancelled»
+    weekday: int | None = None  # a timetable change: the new weekly slot
+    files: int = 0  # attachments of homework
+
+
+@dataclass(frozen=True)
+class NoticeContent:
+    child: str  # «Артём А.»
+    to_student: bool  # the recipient is the student themself
+    digest: bool
+    urgent: bool
+    lines: list[NoticeLine]
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value is not None else None
+
+
+class _Names:
+    """Names by id, each looked up once per notice."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.subjects: dict[int, str] = {}
+        self.staff: dict[int, str] = {}
+
+    async def subject(self, subject_id: int | None) -> str:
+        if subject_id is None:
+            return ""
+        if subject_id not in self.subjects:
+            found = await self.uow.repo(Subject).get(subject_id)
+            self.subjects[subject_id] = found.name if found else ""
+        return self.subjects[subject_id]
+
+    async def teacher(self, staff_id: int | None) -> str | None:
+        if staff_id is None:
+            return None
+        if staff_id not in self.staff:
+            found = await self.uow.repo(StaffMember).get(staff_id)
+            self.staff[staff_id] = found.short_name if found else ""
+        return self.staff[staff_id] or None
+
+
+async def notice_content(uow: UnitOfWork, notice: Notice) -> NoticeContent:
+    student = await uow.repo(Student).get(notice.student_id) if notice.student_id else None
+    names = _Names(uow)
+    lines = []
+    for event_id in notice.event_ids:
+        event = await uow.repo(OutboxEvent).get(event_id)
+        if event is not None and (line := await _line(uow, names, event)) is not None:
+            lines.append(line)
+    return NoticeContent(
+        child=child_label(student.first_name, student.last_name) if student else "",
+        to_student=notice.recipient_kind is PersonKind.STUDENT,
+        digest=notice.key.startswith("digest:"),
+        urgent=notice.urgent,
+        lines=lines,
+    )
+
+
+async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLine | None:
+    p, kind = event.payload, event.kind
+    if kind in (EventKind.MARK_POSTED, EventKind.MARK_CHANGED, EventKind.MARK_DELETED):
+        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        mark = await uow.repo(Mark).get(p["mark_id"]) if p.get("mark_id") else None
+        work = await uow.repo(WorkType).get(mark.work_type_id) if mark else None
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(lesson.subject_id if lesson else None),
+            on_date=lesson.on_date if lesson else None,
+            value=p.get("value"),
+            before=p.get("before"),
+            detail=work.name if work else None,
+        )
+    if kind is EventKind.ABSENCE_MARKED:
+        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        if lesson is None:
+            return None
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(lesson.subject_id),
+            on_date=lesson.on_date,
+            lesson_number=lesson.lesson_number,
+            detail=p.get("kind"),
+        )
+    if kind is EventKind.HOMEWORK_SET:
+        homework = await uow.repo(Homework).get(p["homework_id"])
+        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        if homework is None:
+            return None
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(lesson.subject_id if lesson else None),
+            on_date=homework.due_on,
+            detail=homework.text,
+            files=len(homework.attachments),
+        )
+    if kind is EventKind.FINAL_MARK_SET:
+        period = await uow.repo(StudyPeriod).get(p["period_id"])
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(_int(p.get("subject_id"))),
+            value=p.get("value"),
+            before=p.get("before"),
+            detail=f"{period.kind.value}:{period.number}" if period else None,
+        )
+    if kind is EventKind.TEACHER_MESSAGE:
+        message = await uow.repo(TeacherMessage).get(p["message_id"])
+        if message is None:
+            return None
+        return NoticeLine(
+            kind=kind, detail=message.text, person=await names.teacher(message.teacher_id)
+        )
+    return await _schedule_line(uow, names, event)
+
+
+async def _schedule_line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLine | None:
+    p, kind = event.payload, event.kind
+    if kind is EventKind.LESSON_SUBSTITUTED:
+        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        substitute = _int(p.get("substitute_id"))
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(lesson.subject_id if lesson else None),
+            on_date=_date(p.get("on_date")),
+            lesson_number=_int(p.get("lesson_number")),
+            person=await names.teacher(substitute or _int(p.get("teacher_id"))),
+            change=None if substitute else "cancelled",
+        )
+    if kind is EventKind.LESSON_MOVED:
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(_int(p.get("subject_id"))),
+            on_date=_date(p.get("to_date")),
+            lesson_number=_int(p.get("to_number")),
+            from_date=_date(p.get("from_date")),
+            from_number=_int(p.get("from_number")),
+        )
+    if kind in (EventKind.CONTROL_WORK_SCHEDULED, EventKind.CONTROL_WORK_CHANGED):
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(_int(p.get("subject_id"))),
+            on_date=_date(p.get("on_date")),
+            lesson_number=_int(p.get("lesson_number")),
+            detail=p.get("form"),
+            change=p.get("change"),
+            from_date=_date(p.get("from_date")),
+        )
+    if kind is EventKind.TIMETABLE_CHANGED:
+        entry = await uow.repo(TimetableEntry).get(p.get("new_entry_id") or p["entry_id"])
+        if entry is None:
+            return None
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(entry.subject_id),
+            on_date=_date(p.get("from_date")),
+            lesson_number=entry.lesson_number,
+            weekday=entry.weekday,
+            person=await names.teacher(entry.teacher_id),
+        )
+    return None
