@@ -52,6 +52,7 @@ class WorkerConfig:
     per_chat_interval: float = 1.0  # seconds between two messages to one chat
     batch: int = 100  # notices claimed at once (≈ 4 s of sending at 25/s)
     events_batch: int = 50  # outbox events fanned out in one transaction
+    fan_out_batches: int = 10  # transactions of fan-out per round, so sending is never starved
     concurrency: int = 8  # requests in flight at once
     lease: float = 120.0  # seconds a claimed notice stays this worker's
     request_timeout: float = 10.0  # no answer by then: the notice is uncertain
@@ -109,9 +110,12 @@ class Worker:
         await self._fan_out(report)
         async with self.db.uow(self.clock) as uow:
             claims = await queue.claim_due(
-                uow, now=self.clock.now(), worker=self.worker_id,
-                until=self._later(self.config.lease), limit=self.config.batch,
-            )  # fmt: skip
+                uow,
+                now=self.clock.now(),
+                worker=self.worker_id,
+                until=self._later(self.config.lease),
+                limit=self.config.batch,
+            )
         if claims:
             await self._dispatch(claims, stop, report)
         return report
@@ -119,13 +123,17 @@ class Worker:
     # --- fan-out ----------------------------------------------------------------------------
 
     async def _fan_out(self, report: WorkReport) -> None:
-        while True:
+        for _ in range(self.config.fan_out_batches):
             try:
                 async with self.db.uow(self.clock) as uow:
                     done = await notices.fan_out(
-                        uow, SqlNoticeStore(uow), self.clock.now(), worker=self.worker_id,
-                        rules_=self.config.rules, limit=self.config.events_batch,
-                    )  # fmt: skip
+                        uow,
+                        SqlNoticeStore(uow),
+                        self.clock.now(),
+                        worker=self.worker_id,
+                        rules_=self.config.rules,
+                        limit=self.config.events_batch,
+                    )
             except notices.EventFailed as failed:
                 await self._event_failed(failed)
                 continue
@@ -158,12 +166,30 @@ class Worker:
         for claim in claims:  # in claim order: urgent first, then by due time
             chats.setdefault(claim.chat_id, deque()).append(claim)
         in_flight: set[asyncio.Task[None]] = set()
+        try:
+            await self._send_all(chats, in_flight, stop, report)
+        except asyncio.CancelledError:
+            for task in in_flight:  # killed: nothing of ours goes on in the background
+                task.cancel()
+            raise
+        left = [c.notice_id for queued in chats.values() for c in queued]
+        if left:
+            async with self.db.uow(self.clock) as uow:
+                await queue.release(uow, left, self.worker_id)
+
+    async def _send_all(
+        self,
+        chats: dict[int, deque[Claimed]],
+        in_flight: set[asyncio.Task[None]],
+        stop: asyncio.Event,
+        report: WorkReport,
+    ) -> None:
         changed = asyncio.Event()
         while (chats or in_flight) and not stop.is_set():
+            changed.clear()  # before looking: a delivery ending from here on wakes the wait
             ready = next((c for c in chats if self.limiter.chat_wait(c) <= 0), None)
             if ready is None or len(in_flight) >= self.config.concurrency:
                 waits = [self.limiter.chat_wait(c) for c in chats] if ready is None else []
-                changed.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(changed.wait(), min([*waits, 0.5]))
                 continue
@@ -183,12 +209,8 @@ class Worker:
                 changed.set()
 
             task.add_done_callback(done)
-        if in_flight:
-            await asyncio.gather(*in_flight, return_exceptions=True)
-        left = [c.notice_id for queued in chats.values() for c in queued]
-        if left:
-            async with self.db.uow(self.clock) as uow:
-                await queue.release(uow, left, self.worker_id)
+        if in_flight:  # stopping: the requests already out are answered and recorded
+            await asyncio.gather(*list(in_flight), return_exceptions=True)
 
     async def _deliver(
         self, claim: Claimed, chats: dict[int, deque[Claimed]], report: WorkReport
@@ -197,11 +219,14 @@ class Worker:
         try:
             async with self.db.uow(self.clock) as uow:
                 outgoing = await start_sending(
-                    uow, SqlNoticeStore(uow), claim.notice_id, worker=self.worker_id,
+                    uow,
+                    SqlNoticeStore(uow),
+                    claim.notice_id,
+                    worker=self.worker_id,
                     now=self.clock.now(),
                     until=self._later(self.config.request_timeout + 30.0),
                     render=texts.render,
-                )  # fmt: skip
+                )
             if outgoing is None:
                 report.outcomes["skipped"] += 1
                 return
@@ -209,9 +234,13 @@ class Worker:
             sent = True
             async with self.db.uow(self.clock) as uow:
                 status = await finish_sending(
-                    uow, claim.notice_id, result, self.clock.now(), rules_=self.config.rules,
+                    uow,
+                    claim.notice_id,
+                    result,
+                    self.clock.now(),
+                    rules_=self.config.rules,
                     lease_until=self._later(self.config.lease),
-                )  # fmt: skip
+                )
             if result.outcome is Outcome.FLOOD:
                 report.floods += 1
                 self.limiter.pause(result.retry_after or 1.0)

@@ -172,6 +172,7 @@ class Plan:
 def plan(
     now: dt.datetime,
     *,
+    created_at: dt.datetime | None = None,
     topic: NoticeTopic,
     urgent: bool,
     mode: DeliveryMode,
@@ -180,7 +181,8 @@ def plan(
     zone: ZoneInfo,
     rules: NoticeRules,
 ) -> Plan:
-    """When a new notice is due."""
+    """When a new notice is due. The window counts from the event (``created_at``), not from
+    when the worker saw it: a worker catching up sends at once."""
     if urgent:
         return Plan(now, None)
     local = now.astimezone(zone)
@@ -188,8 +190,8 @@ def plan(
         at = after_quiet_hours(next_digest(local, rules.digest_at), quiet_from, quiet_to)
         return Plan(at.astimezone(dt.UTC), f"digest:{at.date().isoformat()}")
     window = rules.window if topic in WINDOWED_TOPICS else dt.timedelta(0)
-    due = after_quiet_hours(local + window, quiet_from, quiet_to)
-    return Plan(due.astimezone(dt.UTC), None)
+    due = max(now, (created_at or now) + window).astimezone(zone)
+    return Plan(after_quiet_hours(due, quiet_from, quiet_to).astimezone(dt.UTC), None)
 
 
 def backoff(attempts: int, rules: NoticeRules) -> dt.timedelta:

@@ -85,9 +85,16 @@ async def notice_content(uow: UnitOfWork, notice: Notice) -> NoticeContent:
     student = await uow.repo(Student).get(notice.student_id) if notice.student_id else None
     names = _Names(uow)
     lines = []
+    homework: set[object] = set()
     for event_id in notice.event_ids:
         event = await uow.repo(OutboxEvent).get(event_id)
-        if event is not None and (line := await _line(uow, names, event)) is not None:
+        if event is None:
+            continue
+        if event.kind is EventKind.HOMEWORK_SET:  # edited again: its text is read as it is now
+            if event.payload.get("homework_id") in homework:
+                continue
+            homework.add(event.payload.get("homework_id"))
+        if (line := await _line(uow, names, event)) is not None:
             lines.append(line)
     return NoticeContent(
         child=child_label(student.first_name, student.last_name) if student else "",

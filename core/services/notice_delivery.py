@@ -155,29 +155,44 @@ def _apply(
     lease_until: dt.datetime | None,
 ) -> None:
     error = (result.error or "")[:500] or None
+    released: dict[str, object] = {"claimed_by": None, "claimed_until": None, "last_error": error}
     match result.outcome:
         case Outcome.SENT:
-            _set(notice, status=NoticeStatus.SENT, message_id=result.message_id, sent_at=now,
-                 claimed_by=None, claimed_until=None, last_error=None)  # fmt: skip
+            _set(
+                notice,
+                **released,
+                status=NoticeStatus.SENT,
+                message_id=result.message_id,
+                sent_at=now,
+            )
         case Outcome.FLOOD:
-            # the worker keeps it claimed and sends it again once the pause is over
-            _set(notice, status=NoticeStatus.PENDING, last_error=error,
-                 claimed_until=lease_until or now)  # fmt: skip
+            # still this worker's: it sends the notice again once the pause is over
+            _set(
+                notice,
+                status=NoticeStatus.PENDING,
+                last_error=error,
+                claimed_until=lease_until or now,
+            )
         case Outcome.RETRY:
             attempts = notice.attempts + 1
             if attempts >= rules_.max_attempts:
-                _set(notice, status=NoticeStatus.FAILED, attempts=attempts, last_error=error,
-                     claimed_by=None, claimed_until=None)  # fmt: skip
+                _set(notice, **released, status=NoticeStatus.FAILED, attempts=attempts)
             else:
-                _set(notice, status=NoticeStatus.PENDING, attempts=attempts, last_error=error,
-                     next_attempt_at=now + rules.backoff(attempts, rules_),
-                     claimed_by=None, claimed_until=None)  # fmt: skip
+                retry_at = now + rules.backoff(attempts, rules_)
+                _set(
+                    notice,
+                    **released,
+                    status=NoticeStatus.PENDING,
+                    attempts=attempts,
+                    next_attempt_at=retry_at,
+                )
         case Outcome.BLOCKED:
-            _set(notice, status=NoticeStatus.UNREACHABLE, last_error=error,
-                 claimed_by=None, claimed_until=None)  # fmt: skip
+            _set(notice, **released, status=NoticeStatus.UNREACHABLE)
         case Outcome.UNCERTAIN:
-            _set(notice, status=NoticeStatus.UNCERTAIN, last_error=error or txt.TIMEOUT,
-                 claimed_by=None, claimed_until=None)  # fmt: skip
+            _set(
+                notice,
+                **{**released, "last_error": error or txt.TIMEOUT},
+                status=NoticeStatus.UNCERTAIN,
+            )
         case Outcome.REFUSED:
-            _set(notice, status=NoticeStatus.FAILED, last_error=error,
-                 claimed_by=None, claimed_until=None)  # fmt: skip
+            _set(notice, **released, status=NoticeStatus.FAILED)

@@ -48,9 +48,14 @@ class NoticeStore(Protocol):
         ...
 
     async def open_notice(
-        self, *, recipient_kind: PersonKind, recipient_id: int, chat_id: int,
-        student_id: int | None, key: str,
-    ) -> Notice | None:  # fmt: skip
+        self,
+        *,
+        recipient_kind: PersonKind,
+        recipient_id: int,
+        chat_id: int,
+        student_id: int | None,
+        key: str,
+    ) -> Notice | None:
         """The pending notice with this key that an event may still join, locked."""
         ...
 
@@ -227,16 +232,26 @@ async def _place(
     assert event.id is not None
     pref = recipient.preference
     plan = rules.plan(
-        batch.now, topic=topic, urgent=urgent, mode=pref.mode, quiet_from=pref.quiet_from,
-        quiet_to=pref.quiet_to, zone=zone, rules=batch.rules,
-    )  # fmt: skip
+        batch.now,
+        created_at=event.created_at,
+        topic=topic,
+        urgent=urgent,
+        mode=pref.mode,
+        quiet_from=pref.quiet_from,
+        quiet_to=pref.quiet_to,
+        zone=zone,
+        rules=batch.rules,
+    )
     key = plan.digest_key or key
+    ident = (recipient.kind, recipient.person_id, recipient.chat_id, recipient.student_id, key)
     if not recipient.unreachable:
-        ident = (recipient.kind, recipient.person_id, recipient.chat_id, recipient.student_id, key)
         notice = batch.opened.get(ident) or await batch.store.open_notice(
-            recipient_kind=recipient.kind, recipient_id=recipient.person_id,
-            chat_id=recipient.chat_id, student_id=recipient.student_id, key=key,
-        )  # fmt: skip
+            recipient_kind=recipient.kind,
+            recipient_id=recipient.person_id,
+            chat_id=recipient.chat_id,
+            student_id=recipient.student_id,
+            key=key,
+        )
         if notice is not None:
             batch.opened[ident] = notice
             _join(notice, event, urgent, plan.due_at)
@@ -259,8 +274,7 @@ async def _place(
         # kept, not sent: what a blocked chat missed is what its paper extract must show
         notice.status, notice.last_error = NoticeStatus.UNREACHABLE, txt.CHAT_UNREACHABLE
     else:
-        batch.opened[(recipient.kind, recipient.person_id, recipient.chat_id,
-                      recipient.student_id, key)] = notice  # fmt: skip
+        batch.opened[ident] = notice
     await batch.uow.repo(Notice).add(notice)
     batch.created += 1
 
@@ -297,9 +311,12 @@ async def acknowledge(
     if notice is None or actor.telegram_user_id != notice.chat_id:
         raise NotFound(NOT_FOUND)  # someone else's notice is not even confirmed to exist
     bound = await uow.repo(TelegramBinding).first(
-        school_id=notice.school_id, telegram_user_id=notice.chat_id,
-        person_kind=notice.recipient_kind, person_id=notice.recipient_id, unbound_at=None,
-    )  # fmt: skip
+        school_id=notice.school_id,
+        telegram_user_id=notice.chat_id,
+        person_kind=notice.recipient_kind,
+        person_id=notice.recipient_id,
+        unbound_at=None,
+    )
     if bound is None:
         raise AccessDenied(NOT_ALLOWED)
     if notice.acknowledged_at is not None:
