@@ -403,6 +403,16 @@ def run(
     _run(run_bot(settings, webhook=webhook))
 
 
+@app.command("worker", help=txt.WORKER_HELP)
+def worker() -> None:
+    from app.runner import run_worker_only
+
+    settings = _settings()
+    if not settings.bot_token:
+        raise fail(txt.NO_TOKEN, code=2)
+    _run(run_worker_only(settings))
+
+
 @app.command("codes", help=txt.CODES_HELP)
 def codes(
     school: Annotated[str, typer.Option("--school", help=txt.IMPORT_SCHOOL_HELP)],

@@ -39,7 +39,19 @@ async def run(settings: Settings, *, webhook: bool) -> None:
         log.info("bot @%s started (%s mode)", me.username, "webhook" if webhook else "polling")
         await set_commands(bot, None, None)
 
+    stop_worker = asyncio.Event()
+    worker: asyncio.Task[object] | None = None
+    if settings.notices_in_bot:
+        from notifications.worker import run_worker
+
+        worker = asyncio.create_task(
+            run_worker(db, bot, stop=stop_worker, rate=settings.notice_rate), name="notices"
+        )
+
     async def on_shutdown() -> None:
+        stop_worker.set()
+        if worker is not None:
+            await _bounded(worker, settings.shutdown_timeout)
         cut = await in_flight.drain(settings.shutdown_timeout)
         if cut:
             log.warning(
@@ -59,6 +71,36 @@ async def run(settings: Settings, *, webhook: bool) -> None:
     finally:
         await bot.session.close()
     log.info("bot stopped")
+
+
+async def _bounded(task: asyncio.Task[object], seconds: float) -> None:
+    """Let a task finish its round; cancel it past ``seconds`` (its leases then expire)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=seconds)
+    except TimeoutError:
+        log.warning("the notices worker did not stop in %.0f s: cancelled", seconds)
+        task.cancel()
+    except Exception:  # the worker's own failure is logged, the stop goes on
+        log.exception("the notices worker failed")
+
+
+async def run_worker_only(settings: Settings) -> None:
+    """`dnevnik worker`: notices only, as a process of its own (several may run on PostgreSQL)."""
+    from notifications.worker import run_worker
+
+    db = await open_database(settings)
+    bot = build_bot(settings.bot_token, settings.telegram_api_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("notices worker started (%.0f messages/s at most)", settings.notice_rate)
+    try:
+        await run_worker(db, bot, stop=stop, rate=settings.notice_rate)
+    finally:
+        await bot.session.close()
+        await db.dispose()
+    log.info("notices worker stopped")
 
 
 async def _webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     )
     webhook_listen_host: str = Field(default="127.0.0.1", description="Where the webhook listens")
     webhook_listen_port: int = Field(default=8080, description="Port the webhook listens on")
+    notice_rate: float = Field(
+        default=25.0, gt=0, le=30, description="Notices sent per second at most (Telegram: ~30)"
+    )
+    notices_in_bot: bool = Field(
+        default=True, description="Deliver notices inside `dnevnik run` (else run `dnevnik worker`)"
+    )
     shutdown_timeout: float = Field(
         default=20.0, description="Seconds to let updates in progress finish on stop"
     )

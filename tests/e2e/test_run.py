@@ -36,9 +36,16 @@ async def start_bot(
         **env,
     }
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app", "run", *args,
-        cwd=ROOT, env=environment, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "app",
+        "run",
+        *args,
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def stop(process: asyncio.subprocess.Process) -> str:
@@ -59,10 +66,13 @@ async def test_the_bot_answers_and_stops_cleanly(
         else:
             port = free_port()
             process = await start_bot(
-                database_url, emu, "--webhook",
-                WEBHOOK_URL=f"http://127.0.0.1:{port}", WEBHOOK_LISTEN_PORT=str(port),
+                database_url,
+                emu,
+                "--webhook",
+                WEBHOOK_URL=f"http://127.0.0.1:{port}",
+                WEBHOOK_LISTEN_PORT=str(port),
                 WEBHOOK_SECRET="s3cret-for-tests",
-            )  # fmt: skip
+            )
         try:
             if mode == "polling":
                 await emu.wait_until_polled(timeout=30)
