@@ -93,20 +93,19 @@ async def test_the_bot_answers_and_stops_cleanly(
     assert "database closed" in log and "bot stopped" in log
 
 
-def test_run_without_a_token_explains_what_to_do(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_without_a_token_explains_what_to_do(tmp_path: Path, command: str) -> None:
     import subprocess
 
     env = {**os.environ, "BOT_TOKEN": "", "DATA_DIR": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "app", "run"],
+        [sys.executable, "-m", "app", command],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+    output = result.stdout + result.stderr
     assert result.returncode == 2
-    assert (
-        "BOT_TOKEN" in result.stdout + result.stderr
-        and "@BotFather" in result.stdout + result.stderr
-    )
+    assert "BOT_TOKEN" in output and "@BotFather" in output
