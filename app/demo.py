@@ -26,11 +26,12 @@ from bot.factory import build_bot, build_dispatcher
 from bot.slips import slips_pdf
 from core.model.people import StaffMember
 from core.model.school import School
-from core.ports import FrozenClock
 from core.services.identity import issue_staff_codes_unchecked
+from core.services.notices_texts import ACK_BUTTON
 from core.services.school_summary import school_summary
 from core.services.school_year_import import import_school_year
 from documents.demo_school import SCHOOL_NAME, demo_rows, write_demo_workbook
+from notifications.worker import run_worker
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.uow import Database
@@ -68,8 +69,10 @@ class Actor:
         await self.user.press(message, button)
         return await self.read()
 
-    async def read(self, predicate: Callable[[ChatMessage], bool] | None = None) -> ChatMessage:
-        message = await self.user.wait_for_message(predicate, timeout=20)
+    async def read(
+        self, predicate: Callable[[ChatMessage], bool] | None = None, seconds: float = 20
+    ) -> ChatMessage:
+        message = await self.user.wait_for_message(predicate, timeout=seconds)
         if message.document is not None:
             path = self.folder / (message.document.filename or "file.pdf")
             await asyncio.to_thread(path.write_bytes, message.document.content)
@@ -106,7 +109,7 @@ def prepare(folder: Path) -> Path:
 async def play(folder: Path, database_file: Path, say: Transcript) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{database_file}")
     await upgrade(engine)
-    clock = FrozenClock(DAY)
+    clock = DemoClock(DAY)
     db = Database(engine, clock)
     try:
         async with db.uow() as uow:
@@ -128,54 +131,76 @@ async def play(folder: Path, database_file: Path, say: Transcript) -> None:
         await db.dispose()
 
 
-async def _day(db: Database, clock: FrozenClock, folder: Path, say: Transcript) -> None:
+class DemoClock:
+    """The demo's day: it starts at DAY and runs on with real time, so notices fall due."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.start = start
+        self.began = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self.began)
+
+
+async def _day(db: Database, clock: DemoClock, folder: Path, say: Transcript) -> None:
     async with BotApiEmulator(bot_username="dnevnik_demo_bot") as emu:
         bot = build_bot(emu.token, session=emu.session())
         dp = build_dispatcher(BotContext(db=db, clock=clock))
-        async with emu.polling(dp, bot):
-            say(txt.STEP.format(text=txt.STEP_STAFF_CODES))
-            staff_pdf = await _staff_slips(db, folder, [CLASS_TEACHER, DEPUTY])
-            say(txt.STAFF_SLIPS.format(path=folder / "codes-staff.pdf"))
-            ct = Actor(emu.user(id=5001, first_name="Игорь"), "Тарасов И. В.", say, folder)
-            say(txt.STEP.format(text=txt.STEP_CT_CONNECTS))
-            code = code_on_slip(staff_pdf, CLASS_TEACHER)
-            say(txt.READS_SLIP.format(who=ct.who, code=code))
-            await ct.send(code)
-            menu = await ct.read()
-            say(txt.STEP.format(text=txt.STEP_CT_CODES))
-            whom = await ct.press(menu, "🔑 Коды доступа для класса")
-            slips = await ct.press(whom, "Родителям")
-            assert slips.document is not None
-            say(txt.STEP.format(text=txt.STEP_PARENT))
-            mother = Actor(emu.user(id=6001, first_name="Елена"), "Сорокина Е. В.", say, folder)
-            code = code_on_slip(slips.document.content, MOTHER)
-            say(txt.READS_SLIP.format(who=mother.who, code=code))
-            await mother.send(f"/start {code.replace('-', '')}")
-            ask = await mother.read()
-            await mother.press(ask, "✅ Согласен")
-            await mother.send("/menu")
-            say(txt.STEP.format(text=txt.STEP_PARENT_DAY))
-            menu = mother.user.last_message
-            assert menu is not None
-            await mother.press(menu, "📅 Расписание на сегодня")
-            children = await mother.press(menu, "👧 Выбрать ребёнка")
-            await mother.press(
-                children, next(t for t in children.button_texts if not t.startswith("•"))
-            )
-            await mother.press(menu, "📅 Расписание на сегодня")
-            say(txt.STEP.format(text=txt.STEP_LESSON))
-            await _lesson(ct)
-            say(txt.STEP.format(text=txt.STEP_CT_CONSENTS))
-            await ct.send("/consents")
-            await ct.read()
-            say(txt.STEP.format(text=txt.STEP_DEPUTY))
-            deputy = Actor(emu.user(id=5002, first_name="Светлана"), "Кравцова С.", say, folder)
-            await deputy.send(code_on_slip(staff_pdf, DEPUTY))
-            menu = await deputy.read()
-            roles = await deputy.press(menu, "🔁 Сменить роль")
-            menu = await deputy.press(roles, next(t for t in roles.button_texts if "завуч" in t))
-            await deputy.press(menu, "📊 Сводка по школе")
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(db, bot, stop=stop, clock=clock, poll_interval=0.2))
+        try:
+            async with emu.polling(dp, bot):
+                await _play(emu, db, folder, say)
+        finally:
+            stop.set()
+            await worker
         await bot.session.close()
+
+
+async def _play(emu: BotApiEmulator, db: Database, folder: Path, say: Transcript) -> None:
+    say(txt.STEP.format(text=txt.STEP_STAFF_CODES))
+    staff_pdf = await _staff_slips(db, folder, [CLASS_TEACHER, DEPUTY])
+    say(txt.STAFF_SLIPS.format(path=folder / "codes-staff.pdf"))
+    ct = Actor(emu.user(id=5001, first_name="Игорь"), "Тарасов И. В.", say, folder)
+    say(txt.STEP.format(text=txt.STEP_CT_CONNECTS))
+    code = code_on_slip(staff_pdf, CLASS_TEACHER)
+    say(txt.READS_SLIP.format(who=ct.who, code=code))
+    await ct.send(code)
+    menu = await ct.read()
+    say(txt.STEP.format(text=txt.STEP_CT_CODES))
+    whom = await ct.press(menu, "🔑 Коды доступа для класса")
+    slips = await ct.press(whom, "Родителям")
+    assert slips.document is not None
+    say(txt.STEP.format(text=txt.STEP_PARENT))
+    mother = Actor(emu.user(id=6001, first_name="Елена"), "Сорокина Е. В.", say, folder)
+    code = code_on_slip(slips.document.content, MOTHER)
+    say(txt.READS_SLIP.format(who=mother.who, code=code))
+    await mother.send(f"/start {code.replace('-', '')}")
+    ask = await mother.read()
+    await mother.press(ask, "✅ Согласен")
+    await mother.send("/menu")
+    say(txt.STEP.format(text=txt.STEP_PARENT_DAY))
+    menu = mother.user.last_message
+    assert menu is not None
+    await mother.press(menu, "📅 Расписание на сегодня")
+    children = await mother.press(menu, "👧 Выбрать ребёнка")
+    await mother.press(children, next(t for t in children.button_texts if not t.startswith("•")))
+    await mother.press(menu, "📅 Расписание на сегодня")
+    say(txt.STEP.format(text=txt.STEP_LESSON))
+    await _lesson(ct)
+    say(txt.STEP.format(text=txt.STEP_NOTICE))
+    notice = await mother.read(lambda m: ACK_BUTTON in m.button_texts, seconds=30)
+    await mother.press(notice, ACK_BUTTON)
+    say(txt.STEP.format(text=txt.STEP_CT_CONSENTS))
+    await ct.send("/consents")
+    await ct.read()
+    say(txt.STEP.format(text=txt.STEP_DEPUTY))
+    deputy = Actor(emu.user(id=5002, first_name="Светлана"), "Кравцова С.", say, folder)
+    await deputy.send(code_on_slip(staff_pdf, DEPUTY))
+    menu = await deputy.read()
+    roles = await deputy.press(menu, "🔁 Сменить роль")
+    menu = await deputy.press(roles, next(t for t in roles.button_texts if "завуч" in t))
+    await deputy.press(menu, "📊 Сводка по школе")
 
 
 async def _lesson(teacher: Actor) -> None:

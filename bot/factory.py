@@ -19,7 +19,18 @@ from bot.middlewares import (
     ReleaseLocksMiddleware,
     UnitOfWorkMiddleware,
 )
-from bot.routers import class_view, common, deputy, family, finals, lesson, marks, staff, start
+from bot.routers import (
+    class_view,
+    common,
+    deputy,
+    family,
+    finals,
+    lesson,
+    marks,
+    notices,
+    staff,
+    start,
+)
 from bot.texts import common as txt
 from core.services.errors import AccessDenied, NotFound, Refused
 
@@ -37,6 +48,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
     # start first (strangers), the role routers, and the fallbacks last
     dp.include_routers(
         start.build(),
+        notices.build(),
         common.build(),
         family.build(),
         lesson.build(),

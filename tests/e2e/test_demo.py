@@ -28,6 +28,9 @@ def test_the_demo_plays_every_step_and_names_its_files(tmp_path: Path) -> None:
         "Ваши уроки, вторник, 15 сентября:",
         "Посещаемость: Архипов М. М. (Н)",
         "Сорокина П. А. 5",
+        "📓 Полина С.: новое в журнале",
+        "• 15.09, История: отметка 5 (Ответ на уроке)",
+        "✅ Ознакомлен(а) 15.09",
     ):
         assert step in text, step
     assert "Ошибка" not in text and "что-то пошло не так" not in text.lower()
