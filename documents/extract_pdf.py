@@ -48,7 +48,8 @@ def _text(pdf: FPDF, value: str) -> str:
     """``value`` cleaned for print: one line, no control characters, no glyphs the font lacks."""
     font = pdf.current_font
     cmap = font.cmap if isinstance(font, TTFFont) else {}
-    return "".join(ch for ch in clean(value) if ch == " " or ord(ch) in cmap)
+    kept = "".join(ch for ch in clean(value) if ch == " " or ord(ch) in cmap)
+    return " ".join(kept.split())
 
 
 def _line(pdf: FPDF, label: str, value: str) -> None:

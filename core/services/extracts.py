@@ -25,7 +25,7 @@ from core.model.identity import Actor, ConsentAnswer, PersonKind, TelegramBindin
 from core.model.journal import Absence, AbsenceKind, Homework, Lesson, Mark
 from core.model.notices import Notice, NoticeStatus
 from core.model.people import Guardian, GuardianLink, StaffMember, Student
-from core.model.school import School, Subject
+from core.model.school import School, StudyPeriod, Subject
 from core.ports import UnitOfWork
 from core.rules import access, grading
 from core.services import extracts_texts as txt
@@ -367,3 +367,26 @@ async def _notices(
             )
         )
     return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
+
+
+DEFAULT_DAYS = 30
+
+
+async def default_range(
+    uow: UnitOfWork, actor: Actor, student_id: int, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """What the class teacher prints by default: the current study period of the student's class
+    (the shortest one holding today, a quarter rather than the year) up to today; out of term,
+    the last 30 days."""
+    _, school_class = await extract_class(uow, actor, student_id, today, today)
+    periods = [
+        p
+        for p in await uow.repo(StudyPeriod).find(
+            school_id=actor.school_id, year_id=school_class.year_id
+        )
+        if p.covers_grade(school_class.grade) and p.starts_on <= today <= p.ends_on
+    ]
+    if periods:
+        current = min(periods, key=lambda p: (p.ends_on - p.starts_on, p.starts_on))
+        return current.starts_on, today
+    return today - dt.timedelta(days=DEFAULT_DAYS - 1), today

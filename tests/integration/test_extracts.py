@@ -201,3 +201,18 @@ async def test_another_class_and_bad_ranges_are_refused(db: Database, school: Se
             await extracts.student_extract(
                 uow, ct, school.students["Алексеев"], dt.date(2025, 9, 1), dt.date(2026, 9, 30)
             )
+
+
+async def test_the_default_range_is_the_current_quarter_or_the_last_30_days(
+    db: Database, school: Seeded
+) -> None:
+    ct = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+    artem = school.students["Алексеев"]
+    async with db.uow() as uow:
+        in_term = await extracts.default_range(uow, ct, artem, dt.date(2026, 10, 5))
+        in_holidays = await extracts.default_range(uow, ct, artem, dt.date(2026, 10, 30))
+        in_june = await extracts.default_range(uow, ct, artem, dt.date(2027, 6, 15))
+    assert in_term == (dt.date(2026, 9, 1), dt.date(2026, 10, 5))  # the 1st quarter, not the year
+    # the autumn holidays are inside the year: the year period is the shortest holding the day
+    assert in_holidays == (dt.date(2026, 9, 1), dt.date(2026, 10, 30))
+    assert in_june == (dt.date(2027, 5, 17), dt.date(2027, 6, 15))  # after the year: 30 days
