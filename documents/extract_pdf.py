@@ -14,6 +14,7 @@ they cannot print as empty boxes. Russian words live in documents.extract_texts.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 
 from fpdf import FPDF
@@ -33,6 +34,11 @@ HEAD_FILL = (230, 230, 230)
 GREY = 90
 
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
+# A table row must fit on one page (fpdf2 moves a row whole to the next page and cuts what does
+# not fit), so a long cell (a digest notice, a long homework) is split over several rows. A
+# piece holds at most this many lines of its column: a page has room for ~55 at 9 pt.
+ROW_LINES = 35
+CHAR_MM = 2.2  # a generous average width of a character at 9 pt (DejaVu Sans is wide)
 
 
 class _ExtractPdf(FPDF):
@@ -45,10 +51,15 @@ class _ExtractPdf(FPDF):
 
 
 def _text(pdf: FPDF, value: str) -> str:
-    """``value`` cleaned for print: one line, no control characters, no glyphs the font lacks."""
+    """``value`` cleaned for print: one line, no control or format characters (as
+    documents.code_slips.clean, but never shortened), no glyphs the font lacks."""
     font = pdf.current_font
     cmap = font.cmap if isinstance(font, TTFFont) else {}
-    kept = "".join(ch for ch in clean(value) if ch == " " or ord(ch) in cmap)
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in value
+        if ch.isspace() or (unicodedata.category(ch) not in ("Cc", "Cf") and ord(ch) in cmap)
+    )
     return " ".join(kept.split())
 
 
@@ -88,8 +99,33 @@ def _table(
     ) as table:
         table.row(list(headings))
         for row in rows:
-            table.row([_text(pdf, cell) for cell in row])
+            pieces = [
+                _pieces(_text(pdf, cell), width) for cell, width in zip(row, widths, strict=True)
+            ]
+            for i in range(max(len(p) for p in pieces)):
+                table.row([p[i] if i < len(p) else "" for p in pieces])
     pdf.ln(1)
+
+
+def _pieces(text: str, width: float) -> list[str]:
+    """``text`` cut at spaces into pieces short enough for one row each."""
+    limit = max(1, int(width / CHAR_MM)) * ROW_LINES
+    pieces: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        while len(word) > limit:  # no space to cut at: cut anywhere
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(word[:limit])
+            word = word[limit:]
+        if current and len(current) + 1 + len(word) > limit:
+            pieces.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    pieces.append(current)
+    return pieces
 
 
 def _marks(pdf: FPDF, extract: Extract) -> None:

@@ -163,3 +163,24 @@ def test_a_long_year_flows_onto_numbered_pages_and_loses_nothing() -> None:
     assert text.count("Прочитать главу") == 12 * len(homework)
     assert text.count("Дата Отметка Вид работы") > 1  # the heading row repeats on each page
     assert "Классный руководитель" in texts[-1]
+
+
+def test_a_very_long_notice_is_printed_whole_over_several_pages() -> None:
+    words = [f"слово{i}" for i in range(2000)]
+    digest = ExtractNotice(
+        D(2026, 9, 20), "Алексеева Ольга Ивановна", ("отметка",), " ".join(words),
+        NoticeStatus.SENT, True,
+    )  # fmt: skip
+    unbroken = "Ж" * 3000  # no space to wrap at
+    data = render_extract(
+        extract(
+            notices=(digest,),
+            homework=(ExtractHomework(D(2026, 9, 7), D(2026, 9, 8), "Математика", unbroken),),
+        )
+    )
+    texts = pages(data)
+    assert len(texts) > 3
+    joined = "".join("".join(page.split()) for page in texts)
+    assert all(word in joined for word in words)
+    assert joined.count("Ж") == 3000
+    assert "доставлено, ознакомлен(а)" in flat(" ".join(texts))
