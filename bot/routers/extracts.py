@@ -20,6 +20,7 @@ from bot import keyboards
 from bot.callbacks import MenuCb
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
+from bot.routers.class_view import pages
 from bot.texts import common as ct
 from bot.texts import extracts as txt
 from core.model.identity import Actor
@@ -129,7 +130,11 @@ async def _paper_list(
     lines += ["", txt.INTRO.format(period=period)]
     builder.button(text=ct.BTN_MENU, callback_data=MenuCb(action="menu"))
     builder.adjust(1)
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+    # a big class's list may pass Telegram's 4096 characters: several messages, buttons on the last
+    *first, last = pages(lines)
+    for page in first:
+        await message.answer(page)
+    await message.answer(last, reply_markup=builder.as_markup())
 
 
 async def send_extract(
