@@ -23,6 +23,7 @@ from bot.routers import (
     class_view,
     common,
     deputy,
+    extracts,
     family,
     finals,
     lesson,
@@ -56,6 +57,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
         finals.build(),
         class_view.build(),
         deputy.build(),
+        extracts.build(),
         staff.build(),
         common.build_fallback(),
     )

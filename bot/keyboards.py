@@ -20,6 +20,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_CLASS_ATTENDANCE, "classattendance"),
         (st.BTN_CODES, "codes"),
         (st.BTN_CONSENTS, "consents"),
+        (st.BTN_EXTRACTS, "extracts"),
     ),
     Role.DEPUTY: (
         (st.BTN_SUBSTITUTIONS, "subs"),

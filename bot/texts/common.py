@@ -49,6 +49,7 @@ COMMANDS_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
         ("classattendance", "Посещаемость класса"),
         ("codes", "Коды доступа для класса"),
         ("consents", "Согласия класса"),
+        ("extracts", "Выписки на бумаге для родителей без Telegram"),
     ),
     Role.DEPUTY: (
         ("subs", "Замены и переносы уроков"),
