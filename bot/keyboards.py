@@ -45,10 +45,25 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.GUARDIAN: (
         (gt.BTN_TODAY, "today"),
         (gt.BTN_TOMORROW, "tomorrow"),
+        (gt.BTN_WEEK, "week"),
+        (gt.BTN_HOMEWORK, "homework"),
+        (gt.BTN_MARKS, "marks"),
+        (gt.BTN_CONTROL_WORKS, "works"),
+        (gt.BTN_TEACHERS, "teachers"),
+        (gt.BTN_HOLIDAYS, "holidays"),
         (gt.BTN_CHILD, "child"),
         (gt.BTN_CONSENT, "consent"),
     ),
-    Role.STUDENT: ((gt.BTN_TODAY, "today"), (gt.BTN_TOMORROW, "tomorrow")),
+    Role.STUDENT: (
+        (gt.BTN_TODAY, "today"),
+        (gt.BTN_TOMORROW, "tomorrow"),
+        (gt.BTN_WEEK, "week"),
+        (gt.BTN_HOMEWORK, "homework"),
+        (gt.BTN_MARKS, "marks"),
+        (gt.BTN_CONTROL_WORKS, "works"),
+        (gt.BTN_TEACHERS, "teachers"),
+        (gt.BTN_HOLIDAYS, "holidays"),
+    ),
 }
 
 

@@ -1,4 +1,7 @@
-"""Guardians and students: consent (INF-3), choosing a child, the day's timetable."""
+"""Guardians and students: consent (INF-3), choosing a child, and what they read about the child
+(INF-1): the day's and the week's timetable with substitutions and moves, homework, marks, control
+works, teachers and holidays. Every view goes through core.services.family_views, which checks the
+consent and the link to the child first."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -16,11 +20,21 @@ from bot.filters import InRole
 from bot.replies import day_label, local_time
 from bot.texts import common as ct
 from bot.texts import guardian as txt
+from bot.texts.deputy import FORMS
 from core.model.identity import Actor, ConsentAnswer, Role
-from core.services import consent
+from core.services import consent, family_views
+from core.services.family_views import (
+    ChildDay,
+    ChildLesson,
+    ControlWorksView,
+    HolidayLine,
+    HomeworkLine,
+    MarksView,
+    TeacherLine,
+)
 from core.services.identity import children_of_guardian, select_child
 from core.services.identity_texts import CONSENT_LABELS
-from core.services.timetable import LessonLine, school_today, student_day
+from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
 
 DONE = {
@@ -112,51 +126,235 @@ async def child_chosen(
         )
 
 
+class FamilyCb(CallbackData, prefix="fv"):
+    """A view of one child from a button under another view (the child's id is checked again)."""
+
+    view: str
+    student: int
+
+
 async def today_command(
     message: Message, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
-    await message.answer(await _day(uow, actor, ctx, 0))
+    await message.answer(await _view(uow, actor, ctx, "today", actor.student_id))
 
 
 async def day_button(
     query: CallbackQuery, callback_data: DayCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
+    view = "tomorrow" if callback_data.offset >= 1 else "today"
+    text = await _view(uow, actor, ctx, view, actor.student_id)  # a refusal answers the query
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(
-            await _day(uow, actor, ctx, max(0, min(callback_data.offset, 7)))
+        await query.message.answer(text, reply_markup=keyboards.back_to_menu())
+
+
+async def menu_view_button(
+    query: CallbackQuery, callback_data: MenuCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
+) -> None:
+    await _answer_view(query, uow, actor, ctx, callback_data.action, actor.student_id)
+
+
+async def family_button(
+    query: CallbackQuery,
+    callback_data: FamilyCb,
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    ctx: BotContext,
+) -> None:
+    await _answer_view(query, uow, actor, ctx, callback_data.view, callback_data.student)
+
+
+async def _answer_view(
+    query: CallbackQuery,
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    ctx: BotContext,
+    view: str,
+    student_id: int | None,
+) -> None:
+    if view not in VIEWS:
+        await query.answer(ct.STALE_BUTTON)
+        return
+    text = await _view(uow, actor, ctx, view, student_id)  # a refusal answers the query
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    builder = InlineKeyboardBuilder()
+    if view == "marks" and student_id is not None:
+        builder.button(
+            text=txt.BTN_PERIOD_MARKS, callback_data=FamilyCb(view="period", student=student_id)
         )
+    builder.button(text=ct.BTN_MENU, callback_data=MenuCb(action="menu"))
+    builder.adjust(1)
+    await query.message.answer(text, reply_markup=builder.as_markup())
 
 
-async def _day(uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, offset: int) -> str:
-    if actor.role is Role.GUARDIAN and not await consent.may_send_personal_data(
-        uow, actor.person_id
-    ):
-        return txt.CONSENT_NEEDED
-    if actor.student_id is None:
+MENU_VIEWS = ("week", "homework", "marks", "works", "teachers", "holidays")
+VIEWS = (
+    "today",
+    "tomorrow",
+    "week",
+    "homework",
+    "marks",
+    "period",
+    "works",
+    "teachers",
+    "holidays",
+)
+
+
+async def _view(
+    uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, view: str, student_id: int | None
+) -> str:
+    if student_id is None:
+        if actor.role is Role.GUARDIAN and not await consent.may_send_personal_data(
+            uow, actor.person_id
+        ):
+            return txt.CONSENT_NEEDED
         return txt.NO_CHILDREN
-    day = await school_today(uow, actor.school_id, ctx.clock.now()) + dt.timedelta(days=offset)
-    lines = await student_day(uow, actor, actor.student_id, day)
+    today = await school_today(uow, actor.school_id, ctx.clock.now())
+    if view in ("today", "tomorrow"):
+        day = today + dt.timedelta(days=int(view == "tomorrow"))
+        [one] = await family_views.child_days(uow, actor, student_id, day, day)
+        return render_day(await _name(uow, actor, student_id), one)
+    if view == "week":
+        start, end = family_views.week_days(today)
+        days = await family_views.child_days(uow, actor, student_id, start, end)
+        return render_week(await _name(uow, actor, student_id), start, end, days)
+    if view == "homework":
+        lines = await family_views.child_homework(uow, actor, student_id, today)
+        return render_homework(await _name(uow, actor, student_id), lines)
+    if view in ("marks", "period"):
+        marks = (
+            await family_views.week_marks(uow, actor, student_id, today)
+            if view == "marks"
+            else await family_views.period_marks(uow, actor, student_id, today)
+        )
+        return render_marks(await _name(uow, actor, student_id), marks)
+    if view == "works":
+        works = await family_views.child_control_works(uow, actor, student_id, today)
+        return render_works(await _name(uow, actor, student_id), works)
+    if view == "teachers":
+        teachers = await family_views.child_teachers(uow, actor, student_id, today)
+        return render_teachers(await _name(uow, actor, student_id), teachers)
+    holidays = await family_views.child_holidays(uow, actor, student_id, today)
+    return render_holidays(await _name(uow, actor, student_id), holidays)
+
+
+async def _name(uow: SqlUnitOfWork, actor: Actor, student_id: int) -> str:
+    """The child's name, once core has let the actor see the child."""
     children = (
         await children_of_guardian(uow, actor.person_id) if actor.role is Role.GUARDIAN else []
     )
-    name = next((c.short_name for c in children if c.id == actor.student_id), actor.name)
-    return render_day(name, day, lines)
+    return next((c.short_name for c in children if c.id == student_id), actor.name)
 
 
-def render_day(name: str, day: dt.date, lines: list[LessonLine]) -> str:
-    if not lines:
-        return txt.TIMETABLE_EMPTY.format(name=name, day=day_label(day))
-    rows = [
+def _lesson_line(line: ChildLesson) -> str:
+    notes = ""
+    if line.substitute:
+        notes += txt.SUBSTITUTE.format(name=line.substitute)
+    if line.moved_from:
+        notes += txt.MOVED_FROM.format(day=line.moved_from[0], number=line.moved_from[1])
+    return (
         txt.TIMETABLE_LINE.format(
             number=line.number,
             start=line.starts_at.strftime("%H:%M") if line.starts_at else "",
             subject=line.subject,
             room=txt.ROOM.format(room=line.room) if line.room else "",
         )
-        for line in lines
-    ]
-    return "\n".join([txt.TIMETABLE_TITLE.format(name=name, day=day_label(day)), *rows])
+        + notes
+    )
+
+
+def render_day(name: str, day: ChildDay) -> str:
+    if not day.lessons:
+        return txt.TIMETABLE_EMPTY.format(name=name, day=day_label(day.on_date))
+    rows = [_lesson_line(line) for line in day.lessons]
+    return "\n".join([txt.TIMETABLE_TITLE.format(name=name, day=day_label(day.on_date)), *rows])
+
+
+def render_week(name: str, start: dt.date, end: dt.date, days: list[ChildDay]) -> str:
+    rows = [txt.WEEK_TITLE.format(name=name, start=start, end=end)]
+    for day in days:
+        if not day.lessons:
+            rows.append(txt.WEEK_DAY_EMPTY.format(day=day_label(day.on_date)))
+            continue
+        rows.append(txt.WEEK_DAY.format(day=day_label(day.on_date)))
+        rows.extend(_lesson_line(line) for line in day.lessons)
+    return "\n".join(rows)
+
+
+def render_homework(name: str, lines: list[HomeworkLine]) -> str:
+    if not lines:
+        return txt.HOMEWORK_EMPTY.format(name=name)
+    rows = [txt.HOMEWORK_TITLE.format(name=name)]
+    last: dt.date | None = None
+    for line in lines:
+        if line.due_on != last:
+            rows.append(txt.HOMEWORK_DAY.format(day=day_label(line.due_on)))
+            last = line.due_on
+        files = txt.HOMEWORK_FILES.format(count=len(line.attachments)) if line.attachments else ""
+        rows.append(txt.HOMEWORK_LINE.format(subject=line.subject, text=line.text, files=files))
+    return "\n".join(rows)
+
+
+def render_marks(name: str, view: MarksView) -> str:
+    if view.title:
+        title = txt.MARKS_PERIOD_TITLE.format(
+            name=name, period=view.title, start=view.start, end=view.end
+        )
+    else:
+        title = txt.MARKS_WEEK_TITLE.format(name=name, start=view.start, end=view.end)
+    if not view.subjects:
+        return f"{title}\n{txt.MARKS_EMPTY}"
+    rows = [title]
+    for subject in view.subjects:
+        average = (
+            txt.MARKS_AVERAGE.format(average=str(subject.average).replace(".", ","))
+            if subject.average is not None
+            else ""
+        )
+        marks = " ".join(m.value for m in subject.marks)
+        rows.append(txt.MARKS_LINE.format(subject=subject.subject, marks=marks) + average)
+    return "\n".join(rows)
+
+
+def render_works(name: str, view: ControlWorksView) -> str:
+    if not view.works:
+        return txt.WORKS_EMPTY.format(name=name, period=view.period)
+    rows = [txt.WORKS_TITLE.format(name=name, period=view.period)]
+    for work in view.works:
+        rows.append(
+            txt.WORKS_LINE.format(
+                day=work.on_date,
+                number=(
+                    txt.WORKS_NUMBER.format(number=work.lesson_number) if work.lesson_number else ""
+                ),
+                subject=work.subject,
+                form=FORMS[work.form],
+                topic=txt.WORKS_TOPIC.format(topic=work.topic) if work.topic else "",
+            )
+        )
+    return "\n".join(rows)
+
+
+def render_teachers(name: str, teachers: list[TeacherLine]) -> str:
+    if not teachers:
+        return txt.TEACHERS_EMPTY.format(name=name)
+    rows = [txt.TEACHERS_TITLE.format(name=name)]
+    rows.extend(txt.TEACHERS_LINE.format(subject=t.subject, teacher=t.teacher) for t in teachers)
+    return "\n".join(rows)
+
+
+def render_holidays(name: str, holidays: list[HolidayLine]) -> str:
+    if not holidays:
+        return txt.HOLIDAYS_EMPTY.format(name=name)
+    rows = [txt.HOLIDAYS_TITLE.format(name=name)]
+    rows.extend(
+        txt.HOLIDAYS_LINE.format(holiday=h.name, start=h.starts_on, end=h.ends_on) for h in holidays
+    )
+    return "\n".join(rows)
 
 
 def build() -> Router:
@@ -176,4 +374,6 @@ def build() -> Router:
     router.callback_query.register(child_chosen, ChildCb.filter(), InRole(Role.GUARDIAN))
     router.message.register(today_command, Command("today"))
     router.callback_query.register(day_button, DayCb.filter(F.what == "child"))
+    router.callback_query.register(menu_view_button, MenuCb.filter(F.action.in_(MENU_VIEWS)))
+    router.callback_query.register(family_button, FamilyCb.filter())
     return router
