@@ -180,9 +180,11 @@ async def child_days(
     school_id = actor.school_id
     slots: dict[tuple[int, dt.date, int], Lesson | None] = {}
     planned_by_key = {}
-    year = await _year(uow, school_id, start)
-    if year is not None and year.id is not None:
-        for p in await planned_lessons(uow, school_id, year.id, start, end):
+    for year in await uow.repo(AcademicYear).find(school_id=school_id):
+        first, last = max(start, year.starts_on), min(end, year.ends_on)
+        if year.id is None or first > last:  # a week may straddle 1 September
+            continue
+        for p in await planned_lessons(uow, school_id, year.id, first, last):
             if _in_group(members, p.group_id, p.on_date):
                 planned_by_key[(p.group_id, p.on_date, p.lesson_number)] = p
                 slots[(p.group_id, p.on_date, p.lesson_number)] = None

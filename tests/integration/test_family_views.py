@@ -266,3 +266,21 @@ async def test_a_guardian_without_consent_sees_nothing(db: Database, school: See
         async with db.uow() as uow:
             with pytest.raises(Refused, match="нужно согласие"):
                 await view(uow, father)
+
+
+async def test_the_first_week_straddles_the_first_of_september(
+    db: Database, school: Seeded
+) -> None:
+    mother = await consenting_mother(db, school)
+    start, end = family_views.week_days(dt.date(2026, 9, 2))
+    assert start == dt.date(2026, 8, 31)
+    async with db.uow() as uow:
+        days = await family_views.child_days(uow, mother, school.students["Алексеев"], start, end)
+    assert [[x.subject for x in d.lessons] for d in days] == [
+        [],  # 31 August: still the summer
+        ["Математика"],  # 1 September, a Tuesday
+        [],
+        [],
+        [],
+        [],
+    ]
