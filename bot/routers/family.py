@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
@@ -161,7 +162,11 @@ async def family_button(
     uow: SqlUnitOfWork,
     actor: Actor,
     ctx: BotContext,
+    bot: Bot,
 ) -> None:
+    if callback_data.view == "files":
+        await _send_files(query, bot, uow, actor, ctx, callback_data.student)
+        return
     await _answer_view(query, uow, actor, ctx, callback_data.view, callback_data.student)
 
 
@@ -185,9 +190,48 @@ async def _answer_view(
         builder.button(
             text=txt.BTN_PERIOD_MARKS, callback_data=FamilyCb(view="period", student=student_id)
         )
+    if view == "homework" and student_id is not None:
+        today = await school_today(uow, actor.school_id, ctx.clock.now())
+        lines = await family_views.child_homework(uow, actor, student_id, today)
+        count = sum(len(line.attachments) for line in lines)
+        if count:
+            builder.button(
+                text=txt.BTN_FILES.format(count=count),
+                callback_data=FamilyCb(view="files", student=student_id),
+            )
     builder.button(text=ct.BTN_MENU, callback_data=MenuCb(action="menu"))
     builder.adjust(1)
     await query.message.answer(text, reply_markup=builder.as_markup())
+
+
+async def _send_files(
+    query: CallbackQuery,
+    bot: Bot,
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    ctx: BotContext,
+    student_id: int,
+) -> None:
+    """The homework's photos and documents, by their Telegram file ids ("photo:…", "doc:…")."""
+    today = await school_today(uow, actor.school_id, ctx.clock.now())
+    lines = await family_views.child_homework(uow, actor, student_id, today)
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    chat = query.message.chat.id
+    for line in lines:
+        caption = txt.FILE_CAPTION.format(subject=line.subject, day=line.due_on)
+        for attachment in line.attachments:
+            kind, _, file_id = attachment.partition(":")
+            try:
+                if kind == "photo":
+                    await bot.send_photo(chat, file_id, caption=caption)
+                else:
+                    await bot.send_document(chat, file_id, caption=caption)
+            except TelegramBadRequest:  # the file id no longer known to Telegram
+                await query.message.answer(
+                    txt.FILE_GONE.format(subject=line.subject, day=line.due_on)
+                )
 
 
 MENU_VIEWS = ("week", "homework", "marks", "works", "teachers", "holidays")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.emulator.client import EmulatedUser
+from bot.emulator.files import store_file
+from bot.emulator.params import Upload
 from bot.emulator.state import ChatMessage
 from bot.routers.family import FamilyCb
 from core.model.grading import WorkType
@@ -29,13 +31,19 @@ async def record_the_week(app: App) -> None:
     school = app.school
     kuznetsova, ivanova = staff(school, "Кузнецова"), staff(school, "Иванова")
     deputy = staff(school, "Кузнецова", Role.DEPUTY)
+    sheet = store_file(app.emu.state, Upload("задачи.pdf", b"%PDF-1.4 tasks", "application/pdf"))
     async with app.db.uow() as uow:
         maths = await journal.open_lesson(
             uow, kuznetsova, LessonKey(school.groups["5А"], MONDAY, 1)
         )
     async with app.db.uow() as uow:
         await lesson_content.set_homework(
-            uow, kuznetsova, maths.id or 0, "№ 12, 14 на с. 30", START, attachments=["photo:A1"]
+            uow,
+            kuznetsova,
+            maths.id or 0,
+            "№ 12, 14 на с. 30",
+            START,
+            attachments=[f"doc:{sheet.file_id}", "photo:AgAC-forgotten"],
         )
     async with app.db.uow() as uow:
         await substitutions.substitute(
@@ -116,7 +124,7 @@ async def test_the_guardian_reads_the_childs_week(app: App) -> None:
     assert homework.splitlines()[1:] == [
         "",
         "вторник, 8 сентября:",
-        "• Математика: № 12, 14 на с. 30 (вложений: 1)",
+        "• Математика: № 12, 14 на с. 30 (вложений: 2)",
     ]
     await mother.press(menu, "📊 Отметки")
     marks = await mother.wait_for_message(lambda m: not _is_menu(m), edits=False)
@@ -188,3 +196,20 @@ async def test_a_student_reads_their_own_marks(app: App) -> None:
         menu, FamilyCb(view="marks", student=app.school.students["Борисова"]).pack()
     )
     assert "Не найдено" in ((await artem.wait_for_answer(query)).text or "")
+
+
+async def test_the_homework_files_are_sent_on_request(app: App) -> None:
+    await record_the_week(app)
+    mother, menu = await consenting_mother(app)
+    await mother.press(menu, "📚 Домашнее задание")
+    homework = await mother.wait_for_message(lambda m: not _is_menu(m), edits=False)
+    await mother.press(homework, "📎 Прислать вложения (2)")
+    sheet = await mother.wait_for_message(lambda m: m.document is not None, edits=False)
+    assert sheet.document is not None and sheet.document.content == b"%PDF-1.4 tasks"
+    assert sheet.caption == "Математика, к 08.09"
+    gone = await mother.wait_for_message(edits=False)
+    assert gone.text == "Вложение «Математика» к 08.09 больше недоступно в Telegram."
+    query = await mother.press_data(
+        menu, FamilyCb(view="files", student=app.school.students["Борисова"]).pack()
+    )
+    assert "Не найдено" in ((await mother.wait_for_answer(query)).text or "")
