@@ -64,8 +64,10 @@ class SendLimiter:
                     await asyncio.wait_for(stop.wait(), wait)
                 if stop.is_set():
                     return False
-        # no credit is saved up while idle: a burst never exceeds the rate
-        self._next_slot = max(now, self._next_slot) + self.interval
+        # a wake-up a little late keeps the planned cadence (sleeps overshoot by a millisecond
+        # or two, which would otherwise add up); after idling no credit is saved up
+        late = now - self._next_slot
+        self._next_slot = (self._next_slot if late < self.interval else now) + self.interval
         return True
 
     def begin(self, chat_id: int) -> None:

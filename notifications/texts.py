@@ -113,7 +113,8 @@ def render_line(line: NoticeLine) -> str:
         before = f", было {line.before}" if line.before and line.before != line.value else ""
         return f"Итоговая отметка, {line.subject}{period}: {line.value}{before}"
     if kind is EventKind.TEACHER_MESSAGE:
-        return f"Сообщение от учителя {line.person or ''}:\n{_cut(line.detail)}".replace(" :", ":")
+        author = f" ({line.person})" if line.person else ""
+        return f"Сообщение от учителя{author}:\n{_cut(line.detail)}"
     if kind is EventKind.LESSON_SUBSTITUTED:
         where = _join(_d(line.on_date), _n(line.lesson_number), line.subject)
         if line.change == "cancelled":

@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from core.model.notices import NoticeStatus
 from core.ports import Clock
 from core.rules.notices import NoticeRules
 from core.services import notices
-from core.services.notice_delivery import Outcome, finish_sending, start_sending
+from core.services.notice_delivery import Outcome, finish_sending, give_up, start_sending
 from notifications import texts
 from notifications.channel import Channel, TelegramChannel
 from notifications.limiter import SendLimiter
@@ -57,7 +58,8 @@ class WorkerConfig:
     lease: float = 120.0  # seconds a claimed notice stays this worker's
     request_timeout: float = 10.0  # no answer by then: the notice is uncertain
     poll_interval: float = 0.5  # seconds between rounds when there was nothing to do
-    give_up_after: int = 3  # failures of one event's fan-out before it is set aside
+    give_up_after: int = 3  # failures of one event's fan-out (or notice's) before set aside
+    recover_every: float = 30.0  # seconds between looks for notices a dead worker left sending
     rules: NoticeRules = field(default_factory=NoticeRules)
     worker_id: str = field(default_factory=default_worker_id)
 
@@ -94,6 +96,8 @@ class Worker:
         self.clock = clock or db.clock
         self.limiter = SendLimiter(config.rate, config.per_chat_interval)
         self._event_failures: Counter[int] = Counter()
+        self._notice_failures: Counter[int] = Counter()
+        self._recovered_at: float | None = None
 
     @property
     def worker_id(self) -> str:
@@ -105,8 +109,11 @@ class Worker:
     async def work_once(self, stop: asyncio.Event | None = None) -> WorkReport:
         stop = stop or asyncio.Event()
         report = WorkReport()
-        async with self.db.uow(self.clock) as uow:
-            report.recovered = await queue.recover_stale(uow, self.clock.now())
+        moment = time.monotonic()
+        if self._recovered_at is None or moment - self._recovered_at >= self.config.recover_every:
+            async with self.db.uow(self.clock) as uow:
+                report.recovered = await queue.recover_stale(uow, self.clock.now())
+            self._recovered_at = moment
         await self._fan_out(report)
         async with self.db.uow(self.clock) as uow:
             claims = await queue.claim_due(
@@ -215,7 +222,7 @@ class Worker:
     async def _deliver(
         self, claim: Claimed, chats: dict[int, deque[Claimed]], report: WorkReport
     ) -> None:
-        sent = False
+        sent = prepared = False
         try:
             async with self.db.uow(self.clock) as uow:
                 outgoing = await start_sending(
@@ -227,6 +234,7 @@ class Worker:
                     until=self._later(self.config.request_timeout + 30.0),
                     render=texts.render,
                 )
+            prepared = True
             if outgoing is None:
                 report.outcomes["skipped"] += 1
                 return
@@ -251,12 +259,24 @@ class Worker:
             report.outcomes[status.value if status else "?"] += 1
             if status is NoticeStatus.UNREACHABLE:
                 log.info("chat %s is unreachable: %s", claim.chat_id, result.error)
-        except Exception:
+        except Exception as error:
             # the claim's lease (or recovery of a "sending" row) settles it later
             log.exception("delivering notice %s failed", claim.notice_id)
             report.outcomes["error"] += 1
+            if not prepared:
+                await self._notice_failed(claim.notice_id, error)
         finally:
             self.limiter.end(claim.chat_id, sent=sent)
+
+    async def _notice_failed(self, notice_id: int, error: Exception) -> None:
+        self._notice_failures[notice_id] += 1
+        if self._notice_failures[notice_id] < self.config.give_up_after:
+            return
+        del self._notice_failures[notice_id]
+        with contextlib.suppress(Exception):  # the database itself may be what fails
+            async with self.db.uow(self.clock) as uow:
+                if await give_up(uow, notice_id, repr(error)):
+                    log.error("notice %s failed for good: %r", notice_id, error)
 
     # --- the loop ---------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The notice queue's locking queries: what core's fan-out and delivery cannot say without SQL.
 
 On PostgreSQL, workers claim rows with ``FOR UPDATE SKIP LOCKED``: two workers never take the
-same event or notice, and neither waits for the other. SQLite ignores the clause, and needs none:
+same event or notice, and neither waits for the other; the fan-out itself runs in one worker at a
+time (an advisory lock), the sending in all of them. SQLite ignores the clause, and needs none:
 every writing transaction there begins with BEGIN IMMEDIATE, one at a time.
 """
 
@@ -21,6 +22,7 @@ from storage import tables as t
 from storage.uow import SqlUnitOfWork
 
 N = t.notices.c
+FAN_OUT_LOCK = 0x6E6F7469  # "noti": the advisory lock key of the fan-out
 
 
 class SqlNoticeStore:
@@ -31,6 +33,8 @@ class SqlNoticeStore:
         self.uow = uow
 
     async def claim_events(self, limit: int) -> Sequence[OutboxEvent]:
+        if not await self._fan_out_lock():
+            return []  # another worker is fanning out right now: it takes these
         e = t.outbox_events.c
         query = (
             select(OutboxEvent)
@@ -40,6 +44,16 @@ class SqlNoticeStore:
             .with_for_update(skip_locked=True)
         )
         return (await self.uow.session.scalars(query)).all()
+
+    async def _fan_out_lock(self) -> bool:
+        """One fan-out at a time on PostgreSQL (a transaction-scoped advisory lock, not waited
+        for): two workers fanning out events for the same guardian at once would each start a
+        notice instead of one joining the other's. Fan-out is quick; sending is what runs in
+        parallel. SQLite has one writer anyway."""
+        if self.uow.session.get_bind().dialect.name != "postgresql":
+            return True
+        got = await self.uow.session.scalar(select(func.pg_try_advisory_xact_lock(FAN_OUT_LOCK)))
+        return bool(got)
 
     async def open_notice(
         self,

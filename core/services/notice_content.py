@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from core.events import EventKind, OutboxEvent
 from core.model.grading import WorkType
@@ -18,6 +18,8 @@ from core.model.school import StudyPeriod, Subject
 from core.model.timetable import TimetableEntry
 from core.ports import UnitOfWork
 from core.rules.notices import child_label
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +56,12 @@ def _date(value: Any) -> dt.date | None:
 
 def _int(value: Any) -> int | None:
     return int(value) if value is not None else None
+
+
+async def _get(uow: UnitOfWork, kind: type[T], entity_id: Any) -> T | None:
+    """The row an event names, if it names one and it is still there (an event outlives rows:
+    a cancelled control work is deleted)."""
+    return await uow.repo(kind).get(int(entity_id)) if entity_id is not None else None
 
 
 class _Names:
@@ -108,8 +116,8 @@ async def notice_content(uow: UnitOfWork, notice: Notice) -> NoticeContent:
 async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLine | None:
     p, kind = event.payload, event.kind
     if kind in (EventKind.MARK_POSTED, EventKind.MARK_CHANGED, EventKind.MARK_DELETED):
-        lesson = await uow.repo(Lesson).get(p["lesson_id"])
-        mark = await uow.repo(Mark).get(p["mark_id"]) if p.get("mark_id") else None
+        lesson = await _get(uow, Lesson, p.get("lesson_id"))
+        mark = await _get(uow, Mark, p.get("mark_id"))
         work = await uow.repo(WorkType).get(mark.work_type_id) if mark else None
         return NoticeLine(
             kind=kind,
@@ -120,7 +128,7 @@ async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLin
             detail=work.name if work else None,
         )
     if kind is EventKind.ABSENCE_MARKED:
-        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        lesson = await _get(uow, Lesson, p.get("lesson_id"))
         if lesson is None:
             return None
         return NoticeLine(
@@ -131,8 +139,8 @@ async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLin
             detail=p.get("kind"),
         )
     if kind is EventKind.HOMEWORK_SET:
-        homework = await uow.repo(Homework).get(p["homework_id"])
-        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        homework = await _get(uow, Homework, p.get("homework_id"))
+        lesson = await _get(uow, Lesson, p.get("lesson_id"))
         if homework is None:
             return None
         return NoticeLine(
@@ -143,7 +151,7 @@ async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLin
             files=len(homework.attachments),
         )
     if kind is EventKind.FINAL_MARK_SET:
-        period = await uow.repo(StudyPeriod).get(p["period_id"])
+        period = await _get(uow, StudyPeriod, p.get("period_id"))
         return NoticeLine(
             kind=kind,
             subject=await names.subject(_int(p.get("subject_id"))),
@@ -152,7 +160,7 @@ async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLin
             detail=f"{period.kind.value}:{period.number}" if period else None,
         )
     if kind is EventKind.TEACHER_MESSAGE:
-        message = await uow.repo(TeacherMessage).get(p["message_id"])
+        message = await _get(uow, TeacherMessage, p.get("message_id"))
         if message is None:
             return None
         return NoticeLine(
@@ -164,7 +172,7 @@ async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLin
 async def _schedule_line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLine | None:
     p, kind = event.payload, event.kind
     if kind is EventKind.LESSON_SUBSTITUTED:
-        lesson = await uow.repo(Lesson).get(p["lesson_id"])
+        lesson = await _get(uow, Lesson, p.get("lesson_id"))
         substitute = _int(p.get("substitute_id"))
         return NoticeLine(
             kind=kind,
@@ -194,7 +202,7 @@ async def _schedule_line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> 
             from_date=_date(p.get("from_date")),
         )
     if kind is EventKind.TIMETABLE_CHANGED:
-        entry = await uow.repo(TimetableEntry).get(p.get("new_entry_id") or p["entry_id"])
+        entry = await _get(uow, TimetableEntry, p.get("new_entry_id") or p.get("entry_id"))
         if entry is None:
             return None
         return NoticeLine(

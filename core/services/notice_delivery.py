@@ -111,6 +111,18 @@ async def start_sending(
     return Outgoing(notice_id, notice.chat_id, text)
 
 
+async def give_up(uow: UnitOfWork, notice_id: int, error: str) -> bool:
+    """A notice that cannot even be prepared (it keeps raising) is failed, so that it stops
+    coming back every lease; True if it was still pending."""
+    notice = await uow.repo(Notice).get(notice_id)
+    if notice is None or notice.status is not NoticeStatus.PENDING:
+        return False
+    _set(notice, status=NoticeStatus.FAILED, last_error=error[:500], claimed_by=None,
+         claimed_until=None)  # fmt: skip
+    await uow.commit()
+    return True
+
+
 def _set(notice: Notice, **changes: object) -> None:
     for name, value in changes.items():
         setattr(notice, name, value)

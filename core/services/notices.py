@@ -5,8 +5,8 @@ Recipients of an event about a student: each guardian linked to the student who 
 Telegram binding AND consent in force (INF-3) AND wants the event's topic, and the student, if
 bound and wanting it. A group-wide event reaches every student of the group that day, and their
 guardians. Events are marked processed in the transaction that writes their notices, so an event
-is fanned out exactly once: on PostgreSQL several workers claim events with SKIP LOCKED (see
-``NoticeStore``); SQLite has one writer at a time anyway.
+is fanned out exactly once: on PostgreSQL the store lets one worker fan out at a time and claims
+events with SKIP LOCKED (see ``NoticeStore``); SQLite has one writer at a time anyway.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class NoticeStore(Protocol):
     """The two queries of the fan-out that need row locks, which only storage can express."""
 
     async def claim_events(self, limit: int) -> Sequence[OutboxEvent]:
-        """Unprocessed events in id order, locked until the transaction ends; rows another
-        transaction holds are skipped (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+        """Unprocessed events in id order, locked until the transaction ends; none while another
+        worker is fanning out (so that two never start two notices for one recipient)."""
         ...
 
     async def open_notice(

@@ -169,7 +169,7 @@ async def test_group_wide_events_reach_every_student_of_the_group_and_their_guar
     assert "Домашнее задание, Математика, на 08.09: № 5, 7" in dict(homework)[OLGA]
     messages = [(c, t) for c, t, _ in channel.sent if "Сообщение от учителя" in t]
     assert sorted(c for c, _ in messages) == [OLGA, PAVEL]  # to guardians only
-    assert "Сообщение от учителя Кузнецова А. С.:\nЗавтра экскурсия" in dict(messages)[OLGA]
+    assert "Сообщение от учителя (Кузнецова А. С.):\nЗавтра экскурсия" in dict(messages)[OLGA]
 
 
 # --- coalescing, quiet hours, digests ---------------------------------------------------------
@@ -358,6 +358,24 @@ async def test_a_worker_that_died_mid_request_leaves_uncertain_never_pending(
     assert {n.status for n in await all_notices(db)} == {NoticeStatus.UNCERTAIN}
 
 
+async def test_a_notice_that_cannot_be_prepared_fails_after_a_few_tries(
+    db: Database, school: Seeded, family: Family, clock: MovableClock, monkeypatch: Any
+) -> None:
+    await absence(db, school, family)
+
+    def broken(content: object) -> str:
+        raise RuntimeError("a bug in a text")
+
+    monkeypatch.setattr("notifications.texts.render", broken)
+    w = worker(db, clock, FakeChannel(), lease=10.0)
+    for _ in range(3):
+        await w.work_once()
+        clock.advance(seconds=11)  # the claim's lease runs out: it is tried again
+    failed = await all_notices(db)
+    assert {n.status for n in failed} == {NoticeStatus.FAILED}
+    assert all("a bug in a text" in (n.last_error or "") for n in failed)
+
+
 async def test_a_notice_is_held_when_consent_is_withdrawn_before_it_goes(
     db: Database, school: Seeded, family: Family, clock: MovableClock
 ) -> None:
@@ -405,6 +423,26 @@ async def test_acknowledged_once_by_the_recipient_only(
     assert lines[family.olga].delivered == 1 and lines[family.olga].acknowledged == 1
     assert lines[family.olga].waiting == [] and not lines[family.olga].needs_paper
     assert lines[family.pavel].delivered == 0 and lines[family.pavel].needs_paper  # no consent
+
+
+async def test_two_presses_at_once_record_one_acknowledgement(
+    db: Database, school: Seeded, family: Family, clock: MovableClock
+) -> None:
+    await absence(db, school, family)
+    await worker(db, clock, FakeChannel()).work_once()
+    notice = await notice_to(db, OLGA)
+    olga = guardian_actor(school, family.olga, OLGA)
+
+    async def press(seconds: int) -> notices.Acknowledged:
+        async with db.uow() as uow:
+            at = DURING + dt.timedelta(seconds=seconds)
+            return await notices.acknowledge(uow, olga, notice.id or 0, at)
+
+    first, second = await asyncio.gather(press(1), press(2))
+    assert sorted([first.first, second.first]) == [False, True]
+    assert first.at == second.at
+    async with db.uow() as uow:
+        assert len(await uow.repo(AuditEntry).find(action="notice.acknowledge")) == 1
 
 
 async def test_the_class_teacher_sees_who_has_not_acknowledged(
@@ -487,11 +525,11 @@ async def test_a_claim_whose_lease_ran_out_goes_to_one_worker_only(
     assert slow.calls == 0  # and finds them taken
 
 
-async def test_fan_out_claims_skip_rows_another_worker_holds(
+async def test_one_worker_fans_out_at_a_time(
     db: Database, school: Seeded, family: Family, on_sqlite: bool
 ) -> None:
     if on_sqlite:
-        pytest.skip("SQLite has one writer at a time: nothing to skip")
+        pytest.skip("SQLite has one writer at a time anyway")
     await absence(db, school, family)
     async with db.uow() as holder:
         held = await SqlNoticeStore(holder).claim_events(10)
