@@ -6,6 +6,7 @@ consent and the link to the child first."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -134,20 +135,28 @@ class FamilyCb(CallbackData, prefix="fv"):
     student: int
 
 
+@dataclass(frozen=True)
+class Screen:
+    """A view's text and the buttons under it (besides «☰ Меню»)."""
+
+    text: str
+    buttons: tuple[tuple[str, FamilyCb], ...] = ()
+
+
 async def today_command(
     message: Message, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
-    await message.answer(await _view(uow, actor, ctx, "today", actor.student_id))
+    await message.answer((await _view(uow, actor, ctx, "today", actor.student_id)).text)
 
 
 async def day_button(
     query: CallbackQuery, callback_data: DayCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
     view = "tomorrow" if callback_data.offset >= 1 else "today"
-    text = await _view(uow, actor, ctx, view, actor.student_id)  # a refusal answers the query
+    screen = await _view(uow, actor, ctx, view, actor.student_id)  # a refusal answers the query
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(text, reply_markup=keyboards.back_to_menu())
+        await query.message.answer(screen.text, reply_markup=keyboards.back_to_menu())
 
 
 async def menu_view_button(
@@ -181,27 +190,16 @@ async def _answer_view(
     if view not in VIEWS:
         await query.answer(ct.STALE_BUTTON)
         return
-    text = await _view(uow, actor, ctx, view, student_id)  # a refusal answers the query
+    screen = await _view(uow, actor, ctx, view, student_id)  # a refusal answers the query
     await query.answer()
     if not isinstance(query.message, Message):
         return
     builder = InlineKeyboardBuilder()
-    if view == "marks" and student_id is not None:
-        builder.button(
-            text=txt.BTN_PERIOD_MARKS, callback_data=FamilyCb(view="period", student=student_id)
-        )
-    if view == "homework" and student_id is not None:
-        today = await school_today(uow, actor.school_id, ctx.clock.now())
-        lines = await family_views.child_homework(uow, actor, student_id, today)
-        count = sum(len(line.attachments) for line in lines)
-        if count:
-            builder.button(
-                text=txt.BTN_FILES.format(count=count),
-                callback_data=FamilyCb(view="files", student=student_id),
-            )
+    for label, data in screen.buttons:
+        builder.button(text=label, callback_data=data)
     builder.button(text=ct.BTN_MENU, callback_data=MenuCb(action="menu"))
     builder.adjust(1)
-    await query.message.answer(text, reply_markup=builder.as_markup())
+    await query.message.answer(screen.text, reply_markup=builder.as_markup())
 
 
 async def _send_files(
@@ -250,40 +248,49 @@ VIEWS = (
 
 async def _view(
     uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, view: str, student_id: int | None
-) -> str:
+) -> Screen:
     if student_id is None:
         if actor.role is Role.GUARDIAN and not await consent.may_send_personal_data(
             uow, actor.person_id
         ):
-            return txt.CONSENT_NEEDED
-        return txt.NO_CHILDREN
+            return Screen(txt.CONSENT_NEEDED)
+        return Screen(txt.NO_CHILDREN)
     today = await school_today(uow, actor.school_id, ctx.clock.now())
     if view in ("today", "tomorrow"):
         day = today + dt.timedelta(days=int(view == "tomorrow"))
         [one] = await family_views.child_days(uow, actor, student_id, day, day)
-        return render_day(await _name(uow, actor, student_id), one)
+        return Screen(render_day(await _name(uow, actor, student_id), one))
     if view == "week":
         start, end = family_views.week_days(today)
         days = await family_views.child_days(uow, actor, student_id, start, end)
-        return render_week(await _name(uow, actor, student_id), start, end, days)
+        return Screen(render_week(await _name(uow, actor, student_id), start, end, days))
     if view == "homework":
         lines = await family_views.child_homework(uow, actor, student_id, today)
-        return render_homework(await _name(uow, actor, student_id), lines)
+        count = sum(len(line.attachments) for line in lines)
+        files = FamilyCb(view="files", student=student_id)
+        return Screen(
+            render_homework(await _name(uow, actor, student_id), lines),
+            ((txt.BTN_FILES.format(count=count), files),) if count else (),
+        )
     if view in ("marks", "period"):
         marks = (
             await family_views.week_marks(uow, actor, student_id, today)
             if view == "marks"
             else await family_views.period_marks(uow, actor, student_id, today)
         )
-        return render_marks(await _name(uow, actor, student_id), marks)
+        period = FamilyCb(view="period", student=student_id)
+        return Screen(
+            render_marks(await _name(uow, actor, student_id), marks),
+            ((txt.BTN_PERIOD_MARKS, period),) if view == "marks" else (),
+        )
     if view == "works":
         works = await family_views.child_control_works(uow, actor, student_id, today)
-        return render_works(await _name(uow, actor, student_id), works)
+        return Screen(render_works(await _name(uow, actor, student_id), works))
     if view == "teachers":
         teachers = await family_views.child_teachers(uow, actor, student_id, today)
-        return render_teachers(await _name(uow, actor, student_id), teachers)
+        return Screen(render_teachers(await _name(uow, actor, student_id), teachers))
     holidays = await family_views.child_holidays(uow, actor, student_id, today)
-    return render_holidays(await _name(uow, actor, student_id), holidays)
+    return Screen(render_holidays(await _name(uow, actor, student_id), holidays))
 
 
 async def _name(uow: SqlUnitOfWork, actor: Actor, student_id: int) -> str:
