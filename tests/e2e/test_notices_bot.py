@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot
 
 from bot.context import BotContext
 from bot.emulator import BotApiEmulator
@@ -20,7 +20,6 @@ from bot.emulator.client import EmulatedUser
 from bot.emulator.limits import Fault, FloodLimits
 from bot.emulator.state import ChatMessage
 from bot.factory import build_bot, build_dispatcher
-from bot.routers import notices as notices_router
 from core.events import OutboxEvent
 from core.model.audit import AuditEntry
 from core.model.identity import Actor, ConsentAnswer, PersonKind, Role
@@ -38,14 +37,6 @@ from tests.support.seeded import Seeded, seed_tiny_school
 
 MOTHER = "Алексеева Ольга Ивановна"
 FATHER = "Борисов Павел"
-
-
-def with_router_before_fallback(dp: Dispatcher, router: Router) -> None:
-    """What bot/factory.py will do: the fallback router answers every button it meets as stale,
-    so the notices router must come before it."""
-    router.parent_router = dp  # include_router: attaches it last
-    dp.sub_routers.remove(router)
-    dp.sub_routers.insert(len(dp.sub_routers) - 1, router)
 
 
 @dataclass
@@ -123,8 +114,7 @@ async def running_app(db: Database, flood: FloodLimits | None = None) -> AsyncIt
     clock = MovableClock(DURING)
     async with BotApiEmulator(flood_limits=flood) as emu:
         bot = build_bot(emu.token, session=emu.session())
-        dp = build_dispatcher(BotContext(db=db, clock=clock))
-        with_router_before_fallback(dp, notices_router.build())
+        dp = build_dispatcher(BotContext(db=db, clock=clock))  # the notices router included
         app = App(db, school, clock, emu, bot)
         try:
             async with emu.polling(dp, bot):
