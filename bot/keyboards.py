@@ -52,6 +52,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (gt.BTN_TEACHERS, "teachers"),
         (gt.BTN_HOLIDAYS, "holidays"),
         (gt.BTN_CHILD, "child"),
+        (gt.BTN_NOTICES, "notices"),
         (gt.BTN_CONSENT, "consent"),
     ),
     Role.STUDENT: (
@@ -63,6 +64,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (gt.BTN_CONTROL_WORKS, "works"),
         (gt.BTN_TEACHERS, "teachers"),
         (gt.BTN_HOLIDAYS, "holidays"),
+        (gt.BTN_NOTICES, "notices"),
     ),
 }
 

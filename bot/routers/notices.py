@@ -15,6 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks import MenuCb
 from bot.context import BotContext
 from bot.filters import InRole
 from bot.texts import common as ct
@@ -108,6 +109,12 @@ async def preferences_command(message: Message, uow: SqlUnitOfWork, actor: Actor
     await message.answer(text, reply_markup=markup)
 
 
+async def preferences_button(query: CallbackQuery, uow: SqlUnitOfWork, actor: Actor) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await preferences_command(query.message, uow, actor)
+
+
 async def preferences_changed(
     query: CallbackQuery, callback_data: PrefCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
@@ -158,5 +165,8 @@ def build() -> Router:
     recipients = InRole(Role.GUARDIAN, Role.STUDENT)
     router.message.register(preferences_command, Command("notices"), recipients)
     router.callback_query.register(preferences_changed, PrefCb.filter(), recipients)
+    router.callback_query.register(
+        preferences_button, MenuCb.filter(F.action == "notices"), recipients
+    )
     router.my_chat_member.register(chat_member, F.chat.type == "private")
     return router

@@ -39,8 +39,15 @@ COMMANDS_COMMON: tuple[tuple[str, str], ...] = (
     ("help", "Что умеет бот"),
 )
 COMMANDS_BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
-    Role.GUARDIAN: (("child", "Выбрать ребёнка"), ("consent", "Согласие на обработку данных")),
-    Role.STUDENT: (("today", "Расписание на сегодня"),),
+    Role.GUARDIAN: (
+        ("child", "Выбрать ребёнка"),
+        ("notices", "Какие уведомления получать и когда"),
+        ("consent", "Согласие на обработку данных"),
+    ),
+    Role.STUDENT: (
+        ("today", "Расписание на сегодня"),
+        ("notices", "Какие уведомления получать и когда"),
+    ),
     Role.TEACHER: (("lessons", "Мои уроки"), ("finals", "Итоговые отметки")),
     Role.CLASS_TEACHER: (
         ("lessons", "Мои уроки"),

@@ -7,6 +7,7 @@ BTN_DISAGREE = "❌ Не согласен"
 BTN_WITHDRAW = "Отозвать согласие"
 BTN_CONSENT = "📄 Согласие на обработку данных"
 BTN_CHILD = "👧 Выбрать ребёнка"
+BTN_NOTICES = "🔔 Уведомления"
 BTN_TODAY = "📅 Расписание на сегодня"
 BTN_TOMORROW = "📅 На завтра"
 

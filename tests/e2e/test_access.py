@@ -158,3 +158,19 @@ async def test_class_teacher_gets_printable_slips_and_a_parent_connects_with_one
     await ivanova.send("/consents")
     status = await ivanova.wait_for_message()
     assert "подключено 1 из 2" in (status.text or "")
+
+
+async def test_a_guardian_opens_notice_settings_from_the_menu(app: App) -> None:
+    codes = await app.guardian_codes("5А")
+    mother = app.emu.user(id=2001, first_name="Ольга")
+    await app.connect(mother, codes[MOTHER])
+    ask = await mother.wait_for_message()
+    await mother.press(ask, "✅ Согласен")
+    await mother.wait_for_message()
+    await mother.send("/menu")
+    menu = await mother.wait_for_message()
+    await mother.press(menu, "🔔 Уведомления")
+    settings = await mother.wait_for_message()
+    assert "Что присылать" in (settings.text or "") and "Тихие часы: 21:00–07:00" in (
+        settings.text or ""
+    )
