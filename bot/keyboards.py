@@ -11,6 +11,18 @@ from bot.texts import guardian as gt
 from bot.texts import staff as st
 from core.model.identity import Actor, ConsentAnswer, Role
 
+# what a guardian sees of the selected child and a student of themself
+CHILD_VIEWS: tuple[tuple[str, str], ...] = (
+    (gt.BTN_TODAY, "today"),
+    (gt.BTN_TOMORROW, "tomorrow"),
+    (gt.BTN_WEEK, "week"),
+    (gt.BTN_HOMEWORK, "homework"),
+    (gt.BTN_MARKS, "marks"),
+    (gt.BTN_CONTROL_WORKS, "works"),
+    (gt.BTN_TEACHERS, "teachers"),
+    (gt.BTN_HOLIDAYS, "holidays"),
+)
+
 MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.TEACHER: ((st.BTN_LESSONS, "lessons"), (st.BTN_FINALS, "finals")),
     Role.CLASS_TEACHER: (
@@ -43,29 +55,12 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_SUMMARY, "summary"),
     ),
     Role.GUARDIAN: (
-        (gt.BTN_TODAY, "today"),
-        (gt.BTN_TOMORROW, "tomorrow"),
-        (gt.BTN_WEEK, "week"),
-        (gt.BTN_HOMEWORK, "homework"),
-        (gt.BTN_MARKS, "marks"),
-        (gt.BTN_CONTROL_WORKS, "works"),
-        (gt.BTN_TEACHERS, "teachers"),
-        (gt.BTN_HOLIDAYS, "holidays"),
+        *CHILD_VIEWS,
         (gt.BTN_CHILD, "child"),
         (gt.BTN_NOTICES, "notices"),
         (gt.BTN_CONSENT, "consent"),
     ),
-    Role.STUDENT: (
-        (gt.BTN_TODAY, "today"),
-        (gt.BTN_TOMORROW, "tomorrow"),
-        (gt.BTN_WEEK, "week"),
-        (gt.BTN_HOMEWORK, "homework"),
-        (gt.BTN_MARKS, "marks"),
-        (gt.BTN_CONTROL_WORKS, "works"),
-        (gt.BTN_TEACHERS, "teachers"),
-        (gt.BTN_HOLIDAYS, "holidays"),
-        (gt.BTN_NOTICES, "notices"),
-    ),
+    Role.STUDENT: (*CHILD_VIEWS, (gt.BTN_NOTICES, "notices")),
 }
 
 
