@@ -19,11 +19,11 @@ from bot.slips import slips_pdf
 from bot.texts import common as ct
 from bot.texts import staff as txt
 from core.model.identity import Actor, ConsentAnswer, Role
-from core.model.school import School
 from core.services import consent, identity
 from core.services.errors import NOT_FOUND, NotFound
 from core.services.identity import Audience, IssuedCode
 from core.services.identity_texts import CHANNEL_LABELS, CONSENT_LABELS, PERSON_LABELS
+from core.services.journal import school_of
 from core.services.school_summary import SUMMARY_LABELS, school_summary
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
@@ -180,8 +180,7 @@ async def _send_slips(
     filename: str,
     caption: str,
 ) -> None:
-    school = await uow.repo(School).get(actor.school_id)
-    assert school is not None
+    school = await school_of(uow, actor.school_id)
     me = await bot.me()
     pdf = await slips_pdf(
         issued,
@@ -251,15 +250,13 @@ async def paper_ask(
 async def paper_record(
     query: CallbackQuery, callback_data: PaperCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
-    from core.model.people import Guardian
-
     answer = ConsentAnswer(callback_data.answer)
-    await consent.register_paper_consent(
+    record = await consent.register_paper_consent(
         uow, actor, callback_data.guardian, answer, ctx.clock.now()
     )
-    guardian = await uow.repo(Guardian).get(callback_data.guardian)
+    guardian = await identity.guardian_in_school(uow, actor, record.guardian_id)
     await query.answer()
-    if (message := _target(query)) is not None and guardian is not None:
+    if (message := _target(query)) is not None:
         await message.edit_text(
             txt.PAPER_RECORDED.format(guardian=guardian.full_name, state=CONSENT_LABELS[answer]),
             reply_markup=keyboards.back_to_menu(),

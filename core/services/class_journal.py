@@ -124,7 +124,7 @@ def _overlaps(m: GroupMembership, start: dt.date, end: dt.date) -> bool:
 
 
 @dataclass
-class _ClassView:
+class ClassLessons:
     """A class over a range of days: its students and the groups whose lessons count."""
 
     school_class: SchoolClass
@@ -161,9 +161,9 @@ async def _readable_class(uow: UnitOfWork, actor: Actor, class_id: int) -> Schoo
     return school_class
 
 
-async def _class_view(
+async def class_view_of(
     uow: UnitOfWork, school_class: SchoolClass, start: dt.date, end: dt.date
-) -> _ClassView:
+) -> ClassLessons:
     groups = await uow.repo(StudyGroup).find(
         school_id=school_class.school_id, year_id=school_class.year_id
     )
@@ -196,7 +196,7 @@ async def _class_view(
             or (g.id in attended and (g.class_id is None or g.kind is GroupKind.INDIVIDUAL))
         )
     }
-    return _ClassView(
+    return ClassLessons(
         school_class=school_class,
         students=sorted(
             (s for s in students if s is not None), key=lambda s: (s.last_name, s.first_name)
@@ -216,7 +216,7 @@ async def _year_bounds(uow: UnitOfWork, school_class: SchoolClass) -> tuple[dt.d
 async def class_subjects(uow: UnitOfWork, actor: Actor, class_id: int) -> list[SubjectCard]:
     """The subjects the teaching load gives to the class's groups, by name."""
     school_class = await _readable_class(uow, actor, class_id)
-    view = await _class_view(uow, school_class, *await _year_bounds(uow, school_class))
+    view = await class_view_of(uow, school_class, *await _year_bounds(uow, school_class))
     subject_ids = {
         load.subject_id
         for group_id in view.groups
@@ -260,7 +260,7 @@ async def class_journal(
     if subject is None or subject.school_id != actor.school_id:
         raise NotFound(NOT_FOUND)
     period = await period_for(uow, actor, period_id, school_class.year_id, school_class.grade)
-    view = await _class_view(uow, school_class, period.starts_on, period.ends_on)
+    view = await class_view_of(uow, school_class, period.starts_on, period.ends_on)
     lessons = await view.lessons(uow, period.starts_on, period.ends_on, subject_id)
     scale = grading.SCALES[subject.grading_scale]
     work_types = {w.id: w for w in await uow.repo(WorkType).find(school_id=actor.school_id)}
@@ -321,7 +321,7 @@ async def attendance_summary(
     days = (end - start).days + 1
     if days > MAX_RANGE_DAYS:
         raise Refused(txt.TOO_LONG_RANGE.format(days=days, limit=MAX_RANGE_DAYS))
-    view = await _class_view(uow, school_class, start, end)
+    view = await class_view_of(uow, school_class, start, end)
     lessons = await view.lessons(uow, start, end)
     per_day: dict[dt.date, list[AbsenceKind]] = {x.on_date: [] for x in lessons.values()}
     missing: dict[dt.date, set[int]] = {day: set() for day in per_day}

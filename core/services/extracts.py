@@ -29,7 +29,7 @@ from core.model.school import School, StudyPeriod, Subject
 from core.ports import UnitOfWork
 from core.rules import access, grading
 from core.services import extracts_texts as txt
-from core.services.class_journal import _class_view
+from core.services.class_journal import class_view_of
 from core.services.consent import latest_consent
 from core.services.errors import NOT_FOUND, AccessDenied, NotFound, Refused
 from core.services.finals import average_of
@@ -222,7 +222,7 @@ async def student_extract(
     student's guardians over [start, end], for printing."""
     student, school_class = await extract_class(uow, actor, student_id, start, end)
     check_range(start, end)
-    view = await _class_view(uow, school_class, start, end)
+    view = await class_view_of(uow, school_class, start, end)
     lessons = {
         i: lesson
         for i, lesson in (await view.lessons(uow, start, end)).items()
