@@ -20,7 +20,13 @@ from core.model.journal import (
     PeriodLock,
     TeacherMessage,
 )
-from core.model.notices import Notice, NoticePreference, UnreachableChat
+from core.model.notices import (
+    GuardianReply,
+    Notice,
+    NoticePreference,
+    ReminderSent,
+    UnreachableChat,
+)
 from core.model.people import Guardian, GuardianLink, StaffMember, Student, StudentMovement
 from core.model.school import (
     AcademicYear,
@@ -76,6 +82,8 @@ TABLE_OF: dict[type, Table] = {
     Notice: t.notices,
     NoticePreference: t.notice_preferences,
     UnreachableChat: t.unreachable_chats,
+    ReminderSent: t.reminders_sent,
+    GuardianReply: t.guardian_replies,
 }
 
 VERSIONED: frozenset[type] = frozenset({Lesson, Mark, FinalMark, Notice})

@@ -594,6 +594,30 @@ notice_preferences = Table(
     UniqueConstraint("school_id", "person_kind", "person_id"),
 )
 
+reminders_sent = Table(
+    "reminders_sent",
+    metadata,
+    _id(),
+    _school(),
+    Column("key", String(120), nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    UniqueConstraint("school_id", "key"),
+)
+
+guardian_replies = Table(
+    "guardian_replies",
+    metadata,
+    _id(),
+    _school(),
+    Column("message_id", ForeignKey("teacher_messages.id"), nullable=False, index=True),
+    Column("notice_id", ForeignKey("notices.id"), nullable=False),
+    Column("guardian_id", ForeignKey("guardians.id"), nullable=False),
+    Column("student_id", ForeignKey("students.id")),
+    Column("teacher_id", ForeignKey("staff_members.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+)
+
 # not school-scoped: a Telegram account may be bound in several schools, and blocking the bot
 # blocks it for all of them
 unreachable_chats = Table(

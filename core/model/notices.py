@@ -118,3 +118,29 @@ def ack_callback_data(notice_id: int) -> str:
     """The «✅ Ознакомлен» button's callback data: written by the channel, read by the bot's
     router (as aiogram packs ``AckCb(notice=…)``), so both sides agree on one format."""
     return f"nk:{notice_id}"
+
+
+@dataclass(kw_only=True, eq=False)
+class ReminderSent:
+    """A reminder already sent (a teacher's missing attendance, a guardian's unacknowledged
+    notices, holidays ahead): the scheduled jobs run often, each reminder goes once."""
+
+    id: int | None = None
+    school_id: int
+    key: str  # «attendance:<staff>:<date>», «ack:<notice>», «holidays:<holiday>:<class>»
+    sent_at: dt.datetime
+
+
+@dataclass(kw_only=True, eq=False)
+class GuardianReply:
+    """A guardian's answer to a teacher's message (INF-6), delivered to the teacher as a notice."""
+
+    id: int | None = None
+    school_id: int
+    message_id: int  # the teacher's message answered
+    notice_id: int  # the notice the guardian answered from
+    guardian_id: int
+    student_id: int | None
+    teacher_id: int
+    text: str
+    sent_at: dt.datetime
