@@ -1,6 +1,30 @@
 """What a report is once computed: titled tables and a chart, ready to be drawn (PNG), written
 (XLSX, CSV, PDF) or shown in the bot. The computations live in core.services.reports; the
-drawing and writing in documents.reports. Both sides meet only here."""
+drawing and writing in documents.reports. Both sides meet only here.
+
+How the renderers read a report (documents.reports):
+- Every Table becomes a sheet of the XLSX, a CSV file and a ruled table of the PDF, in order.
+- Cells are stored as their kind says: COUNT an int, PERCENT a number 0..100 (not 0..1),
+  AVERAGE a number (float or Decimal), DATE a dt.date, MARK the mark as written (str), TEXT str;
+  None is an empty cell. Rows hold exactly one cell per column.
+- ``Table.totals`` is printed bold as the last row; a None first cell of a TEXT first column is
+  printed «Итого».
+- ``Chart.categories`` and every ``Series.values`` have the same length; a chart with many
+  categories (a class of 30) is drawn with horizontal bars whatever its kind says.
+
+The final marks sheet (REP-8, «Сводная ведомость итоговых отметок») is a Report named
+FINAL_SHEET whose ``scope`` is the class («7А») and ``period`` the academic year; it holds ONE
+TABLE PER STUDY PERIOD, in order, THEN ONE FOR THE YEAR (``Table.title`` the period as printed:
+«1-я четверть», …, «Год»). Each of these tables has the same columns:
+- first the student, a TEXT column, «Фамилия И. О.», rows in the order to print (the renderer
+  numbers them; do not add a «№» column);
+- then one MARK column per subject, in the curriculum's order: ``title`` the subject's name,
+  ``short`` its short name (printed when the full name does not fit the narrow column);
+  a cell is the final mark as written («5», «н/а», «НА», «ОСВ») or None when none is set.
+``totals`` (optional) is a last row such as the count of «2» per subject, first cell None.
+The PDF prints each table on its own A4 landscape page (30 students × 20 subjects fit one page);
+the XLSX and CSV have one sheet or file per period, like any other report.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +32,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+
+FINAL_SHEET = "final_sheet"  # Report.name of the final marks sheet (REP-8), see above
 
 # a cell holds what a spreadsheet cell would: text, a count, a measure, a date, or nothing
 Cell = str | int | float | Decimal | dt.date | None
@@ -27,6 +53,7 @@ class Column:
     key: str
     title: str  # Russian, as printed in the header
     kind: ColumnKind = ColumnKind.TEXT
+    short: str = ""  # an abbreviation for a narrow header («ОБЗР»); the title when empty
 
 
 @dataclass(frozen=True)
