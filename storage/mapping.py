@@ -8,6 +8,7 @@ from sqlalchemy.orm import registry
 
 from core.events import OutboxEvent
 from core.model.audit import AuditEntry
+from core.model.compromise import AuditFlag, Compromise
 from core.model.grading import WorkType
 from core.model.groups import GroupMembership, SchoolClass, StudyGroup, TeachingLoad
 from core.model.identity import AccessCode, BotUser, CodeAttempt, ConsentRecord, TelegramBinding
@@ -82,6 +83,8 @@ TABLE_OF: dict[type, Table] = {
     Notice: t.notices,
     NoticePreference: t.notice_preferences,
     UnreachableChat: t.unreachable_chats,
+    Compromise: t.compromises,
+    AuditFlag: t.audit_flags,
     ReminderSent: t.reminders_sent,
     GuardianReply: t.guardian_replies,
 }

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from core.events import EventKind
+from core.model.compromise import FlagState
 from core.model.groups import GroupKind
 from core.model.identity import ConsentAnswer, ConsentChannel, PersonKind, Role
 from core.model.journal import AbsenceKind
@@ -628,4 +629,35 @@ unreachable_chats = Table(
     Column("since", UTCDateTime, nullable=False),
     Column("reason", String(200), nullable=False),
     Column("cleared_at", UTCDateTime),
+)
+
+# SEC-4: a compromised account and the audit entries it declares invalid (the log stays as written)
+compromises = Table(
+    "compromises",
+    metadata,
+    _id(),
+    _school(),
+    Column("person_kind", StrEnumType(PersonKind), nullable=False),
+    Column("person_id", Integer, nullable=False),
+    Column("since", UTCDateTime, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("actors", CanonicalJSON, nullable=False),
+    Column("reverted_at", UTCDateTime),
+    Column("reverted_by", String(100)),
+)
+
+audit_flags = Table(
+    "audit_flags",
+    metadata,
+    _id(),
+    _school(),
+    Column("compromise_id", ForeignKey("compromises.id"), nullable=False, index=True),
+    Column("entry_id", ForeignKey("audit_entries.id"), nullable=False, index=True),
+    Column("entry_seq", Integer, nullable=False),
+    Column("state", StrEnumType(FlagState), nullable=False),
+    Column("resolved_at", UTCDateTime),
+    Column("note", String(500)),
+    UniqueConstraint("compromise_id", "entry_id"),
 )
