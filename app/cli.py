@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from app import cli_backup
 from app import cli_texts as txt
 from app.logs import setup_logging
 from app.settings import Settings
@@ -31,6 +32,7 @@ db_app = typer.Typer(help=txt.DB_HELP, no_args_is_help=True)
 audit_app = typer.Typer(help=txt.AUDIT_HELP, no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+cli_backup.register(app)  # backup, backups, restore, archive
 console = Console()
 
 

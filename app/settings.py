@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         default="Europe/Moscow", description="Time zone of a school created without one"
     )
     backup_dir: Path = Field(default=Path("backups"), description="Where backups are written")
+    backup_keep_daily: int = Field(
+        default=14, ge=1, le=366, description="Days whose newest backup is kept"
+    )
+    backup_keep_monthly: int = Field(
+        default=12, ge=0, le=120, description="Months whose newest backup is kept"
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     code_ttl_days: int = Field(default=14, ge=1, le=365, description="How long access codes work")
     webhook_url: str = Field(
