@@ -11,6 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import ErrorEvent
 
 from bot.context import BotContext
+from bot.duplicates import DuplicateMiddleware
 from bot.middlewares import (
     ActorMiddleware,
     CommandEndsInputMiddleware,
@@ -42,6 +43,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
     in_flight = InFlightMiddleware()
     dp = Dispatcher(ctx=ctx, in_flight=in_flight)
     dp.update.outer_middleware(in_flight)
+    dp.update.outer_middleware(DuplicateMiddleware())
     dp.update.outer_middleware(FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds))
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.update.outer_middleware(ActorMiddleware())

@@ -303,6 +303,10 @@ async def save_attendance(
                 txt.NOT_IN_GROUP.format(name="Ученик", day=lesson.on_date.strftime("%d.%m.%Y"))
             )
     existing = {a.student_id: a for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
+    if lesson.attendance_taken_at is not None and {
+        s: a.kind for s, a in existing.items()
+    } == dict(absent):
+        return lesson  # saved again unchanged (a second tap, a re-opened roster): nothing to do
     for student_id, absence in existing.items():
         if student_id not in absent:
             await audited_delete(uow, actor.audit_name, absence)
