@@ -377,7 +377,9 @@ async def write_year_archive(
     """Write the archive of the school year starting in ``start`` into ``out_dir``."""
     now = (clock or SystemClock()).now()
     data = await _gather(uow, school_name, start)
-    await uow.rollback()  # read only: end the transaction, so that no lock outlives the reading
+    # nothing was changed: ending the transaction now (commit keeps what was read; a rollback
+    # would expire it) lets the bot's writers go on while the files are drawn
+    await uow.commit()
     files: dict[str, bytes] = {}
     class_names = {c.id: c.name for c in data.classes if c.id is not None}
     by_class: dict[int | None, list[Lesson]] = defaultdict(list)
