@@ -1,8 +1,8 @@
 """`dnevnik run`: the bot in long polling or webhook mode, stopped gracefully.
 
 On SIGTERM or Ctrl+C the bot stops taking updates, lets the ones in progress finish (at most
-SHUTDOWN_TIMEOUT seconds), then closes the database. Later issues add the notifications worker and
-the scheduler to the same process."""
+SHUTDOWN_TIMEOUT seconds), then closes the database. The notices worker (NOTICES_IN_BOT) and the
+scheduled jobs (SCHEDULER) run in the same process unless switched off."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import datetime as dt
 import logging
 import secrets
 import signal
+from collections.abc import Coroutine
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -48,10 +50,20 @@ async def run(settings: Settings, *, webhook: bool) -> None:
             run_worker(db, bot, stop=stop_worker, rate=settings.notice_rate), name="notices"
         )
 
+    scheduler: asyncio.Task[object] | None = None
+    if settings.scheduler:
+        from app.scheduled_jobs import build_scheduler
+
+        scheduler = asyncio.create_task(
+            build_scheduler(db, settings).run(stop_worker), name="scheduler"
+        )
+
     async def on_shutdown() -> None:
         stop_worker.set()
         if worker is not None:
             await _bounded(worker, settings.shutdown_timeout)
+        if scheduler is not None:
+            await _bounded(scheduler, settings.shutdown_timeout)
         cut = await in_flight.drain(settings.shutdown_timeout)
         if cut:
             log.warning(
@@ -78,10 +90,10 @@ async def _bounded(task: asyncio.Task[object], seconds: float) -> None:
     try:
         await asyncio.wait_for(asyncio.shield(task), timeout=seconds)
     except TimeoutError:
-        log.warning("the notices worker did not stop in %.0f s: cancelled", seconds)
+        log.warning("the %s task did not stop in %.0f s: cancelled", task.get_name(), seconds)
         task.cancel()
-    except Exception:  # the worker's own failure is logged, the stop goes on
-        log.exception("the notices worker failed")
+    except Exception:  # the task's own failure is logged, the stop goes on
+        log.exception("the %s task failed", task.get_name())
 
 
 async def run_worker_only(settings: Settings) -> None:
@@ -95,8 +107,15 @@ async def run_worker_only(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     log.info("notices worker started (%.0f messages/s at most)", settings.notice_rate)
+    tasks: list[Coroutine[Any, Any, object]] = [
+        run_worker(db, bot, stop=stop, rate=settings.notice_rate)
+    ]
+    if settings.scheduler:
+        from app.scheduled_jobs import build_scheduler
+
+        tasks.append(build_scheduler(db, settings).run(stop))
     try:
-        await run_worker(db, bot, stop=stop, rate=settings.notice_rate)
+        await asyncio.gather(*tasks)
     finally:
         await bot.session.close()
         await db.dispose()

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     notices_in_bot: bool = Field(
         default=True, description="Deliver notices inside `dnevnik run` (else run `dnevnik worker`)"
     )
+    scheduler: bool = Field(
+        default=True,
+        description="Take part in running the scheduled jobs (one process runs them at a time)",
+    )
+    remind_unacknowledged_days: int = Field(
+        default=3, ge=1, le=30, description="Remind guardians of notices unacknowledged this long"
+    )
     shutdown_timeout: float = Field(
         default=20.0, description="Seconds to let updates in progress finish on stop"
     )

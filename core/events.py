@@ -25,6 +25,12 @@ class EventKind(StrEnum):
     FINAL_MARK_SET = "final_mark_set"
     TEACHER_MESSAGE = "teacher_message"
     TIMETABLE_CHANGED = "timetable_changed"
+    HOLIDAYS_AHEAD = "holidays_ahead"  # a few days before holidays begin (scheduled)
+    ACK_REMINDER = "ack_reminder"  # a guardian's notices wait for «Ознакомлен» (INF-2)
+    # to staff
+    STAFF_REMINDER = "staff_reminder"  # attendance, homework, control-work marks, finals due
+    GUARDIAN_REPLY = "guardian_reply"  # a guardian answered a teacher's message (INF-6)
+    CHAT_UNREACHABLE = "chat_unreachable"  # a guardian blocked the bot: now on paper (INF-4)
 
 
 @dataclass(kw_only=True, eq=False)

@@ -18,18 +18,25 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientConnectorError
 
-from core.model.notices import ack_callback_data
+from core.model.notices import ack_callback_data, reply_callback_data
 from core.services.notice_delivery import Outcome, SendResult
+from core.services.replies_texts import REPLY_BUTTON
 from notifications.texts import ACK_BUTTON
 
 
 class Channel(Protocol):
-    async def send(self, chat_id: int, text: str, notice_id: int) -> SendResult: ...
+    async def send(
+        self, chat_id: int, text: str, notice_id: int, *, reply: bool = False
+    ) -> SendResult: ...
 
 
-def ack_keyboard(notice_id: int) -> InlineKeyboardMarkup:
-    button = InlineKeyboardButton(text=ACK_BUTTON, callback_data=ack_callback_data(notice_id))
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+def ack_keyboard(notice_id: int, reply: bool = False) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(text=ACK_BUTTON, callback_data=ack_callback_data(notice_id))]]
+    if reply:
+        rows.append(
+            [InlineKeyboardButton(text=REPLY_BUTTON, callback_data=reply_callback_data(notice_id))]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 class TelegramChannel:
@@ -37,11 +44,13 @@ class TelegramChannel:
         self.bot = bot
         self.timeout = timeout
 
-    async def send(self, chat_id: int, text: str, notice_id: int) -> SendResult:
+    async def send(
+        self, chat_id: int, text: str, notice_id: int, *, reply: bool = False
+    ) -> SendResult:
         try:
             async with asyncio.timeout(self.timeout):
                 message = await self.bot.send_message(
-                    chat_id, text, reply_markup=ack_keyboard(notice_id)
+                    chat_id, text, reply_markup=ack_keyboard(notice_id, reply)
                 )
         except TimeoutError:
             # the request left: Telegram may have delivered it, so it must not go again blindly

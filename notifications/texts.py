@@ -5,6 +5,7 @@ date — never a surname, class or anything the reader does not need."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from core.events import EventKind
 from core.model.journal import AbsenceKind
@@ -24,6 +25,7 @@ HEADER = "📓 {child}: новое в журнале"
 HEADER_STUDENT = "📓 Новое в журнале"
 HEADER_DIGEST = "🗓 {child}: сводка за день"
 HEADER_DIGEST_STUDENT = "🗓 Сводка за день"
+HEADER_STAFF = "🔔 Школьный журнал"
 URGENT = "❗ "
 BULLET = "• "
 CUT = "…"
@@ -93,8 +95,54 @@ def _control(line: NoticeLine) -> str:
     return f"{head}: {when}"
 
 
+# what a teacher is reminded of (core.services.reminders names them)
+REMINDERS = {
+    "attendance": "не отмечена посещаемость (отметить можно только сегодня)",
+    "homework": "не записано домашнее задание",
+    "control_marks": "нет отметок за контрольную работу",
+    "written_marks": "нет отметок за письменную работу",
+    "finals": "не выставлены итоговые отметки за период",
+}
+
+
+def _due(line: NoticeLine) -> str:
+    if line.due_at is None:
+        return ""
+    local = line.due_at.astimezone(ZoneInfo(line.zone)) if line.zone else line.due_at
+    return f" — срок до {local.strftime('%d.%m %H:%M')}"
+
+
+def _staff_line(line: NoticeLine) -> str:
+    kind = line.kind
+    if kind is EventKind.STAFF_REMINDER:
+        what = REMINDERS.get(line.detail or "", line.detail or "")
+        if line.detail == "finals":
+            where = _join(line.person or "", line.subject, "период до " + _d(line.on_date))
+        else:
+            where = _join(_d(line.on_date), _n(line.lesson_number), line.person or "", line.subject)
+        return f"{where}: {what}{_due(line)}"
+    if kind is EventKind.GUARDIAN_REPLY:
+        about = f" ({line.subject})" if line.subject else ""
+        return f"✉️ Ответ родителя — {line.person}{about}:\n{_cut(line.detail)}"
+    about = f", ребёнок: {line.subject}" if line.subject else ""
+    return (
+        f"⚠️ {line.person}{about} заблокировал(а) бота: уведомления не доходят. "
+        "Родитель переведён на бумажные выписки («🖨 Выписки на бумаге»)."
+    )
+
+
 def render_line(line: NoticeLine) -> str:
     kind = line.kind
+    if kind in (EventKind.STAFF_REMINDER, EventKind.GUARDIAN_REPLY, EventKind.CHAT_UNREACHABLE):
+        return _staff_line(line)
+    if kind is EventKind.HOLIDAYS_AHEAD:
+        return f"{line.detail}: с {_d(line.on_date)} по {_d(line.until)} — уроков нет"
+    if kind is EventKind.ACK_REMINDER:
+        since = f" (с {_d(line.on_date)})" if line.on_date else ""
+        return (
+            f"Напоминание: уведомлений без отметки «Ознакомлен» — {line.value}{since}. "
+            "Нажмите «✅ Ознакомлен» под каждым из них."
+        )
     if kind in (EventKind.MARK_POSTED, EventKind.MARK_CHANGED, EventKind.MARK_DELETED):
         return _mark(line)
     if kind is EventKind.ABSENCE_MARKED:
@@ -133,6 +181,9 @@ def render_line(line: NoticeLine) -> str:
 
 
 def render(content: NoticeContent) -> str:
+    if content.to_staff:
+        lines = [HEADER_STAFF] + [BULLET + render_line(line) for line in content.lines]
+        return _cut("\n".join(lines), MAX_CHARS)
     if content.digest:
         header = HEADER_DIGEST_STUDENT if content.to_student else HEADER_DIGEST
     else:

@@ -238,7 +238,9 @@ class Worker:
             if outgoing is None:
                 report.outcomes["skipped"] += 1
                 return
-            result = await self.channel.send(outgoing.chat_id, outgoing.text, outgoing.notice_id)
+            result = await self.channel.send(
+                outgoing.chat_id, outgoing.text, outgoing.notice_id, reply=outgoing.reply
+            )
             sent = True
             async with self.db.uow(self.clock) as uow:
                 status = await finish_sending(

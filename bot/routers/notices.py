@@ -12,7 +12,15 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardMarkup, Message
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuCb
@@ -20,10 +28,11 @@ from bot.context import BotContext
 from bot.filters import InRole
 from bot.texts import common as ct
 from core.model.identity import Actor, Role
-from core.model.notices import DeliveryMode, NoticePreference, NoticeTopic
-from core.rules.notices import NoticeRules
-from core.services import notices
+from core.model.notices import FAMILY_TOPICS, DeliveryMode, NoticePreference, NoticeTopic
+from core.rules.notices import NoticeRules, may_answer
+from core.services import notices, replies
 from core.services import notices_texts as txt
+from core.services import replies_texts as rt
 from storage.uow import SqlUnitOfWork
 
 QUIET = (dt.time(21, 0), dt.time(7, 0))  # what «on» means on the quiet-hours button
@@ -33,6 +42,16 @@ class AckCb(CallbackData, prefix="nk"):
     """Packs as core.model.notices.ack_callback_data: the channel writes it without the bot."""
 
     notice: int
+
+
+class ReplyCb(CallbackData, prefix="nr"):
+    """Packs as core.model.notices.reply_callback_data (INF-6)."""
+
+    notice: int
+
+
+class ReplyInput(StatesGroup):
+    text = State()
 
 
 class PrefCb(CallbackData, prefix="np"):
@@ -62,12 +81,67 @@ async def acknowledge(
     text = f"{done.notice.text or message.text or ''}\n\n{txt.ACKNOWLEDGED.format(at=at)}"
     if message.text == text:
         return
+    markup = None
+    if may_answer(done.notice.recipient_kind, done.notice.kinds):
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=rt.REPLY_BUTTON,
+                        callback_data=ReplyCb(notice=callback_data.notice).pack(),
+                    )
+                ]
+            ]
+        )
     try:
-        await message.edit_text(text, reply_markup=None)
+        await message.edit_text(text, reply_markup=markup)
     except TelegramBadRequest as error:
         # pressed twice before the first edit arrived: the second edit changes nothing
         if "not modified" not in error.message:
             raise
+
+
+# --- «✉️ Ответить учителю» (INF-6) ------------------------------------------------------------
+
+
+async def reply_asked(
+    query: CallbackQuery,
+    callback_data: ReplyCb,
+    uow: SqlUnitOfWork,
+    state: FSMContext,
+    actor: Actor | None = None,
+) -> None:
+    if actor is None:
+        await query.answer(ct.NOT_ALLOWED, show_alert=True)
+        return
+    await replies.reply_target(
+        uow, actor, callback_data.notice
+    )  # refuses at once, not after typing
+    await state.set_state(ReplyInput.text)
+    await state.update_data(notice=callback_data.notice)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(rt.ASK_REPLY.format(limit=replies.MAX_REPLY))
+
+
+async def reply_text(
+    message: Message,
+    uow: SqlUnitOfWork,
+    ctx: BotContext,
+    state: FSMContext,
+    actor: Actor | None = None,
+) -> None:
+    data = await state.get_data()
+    if actor is None:
+        await state.clear()
+        await message.answer(ct.NOT_ALLOWED)
+        return
+    # a refusal (too long, empty) keeps the input open: the error handler says why
+    target = await replies.reply_to_teacher(
+        uow, actor, int(data["notice"]), message.text or "", ctx.clock.now()
+    )
+    await state.clear()
+    await message.answer(rt.REPLY_SENT.format(teacher=target.teacher))
 
 
 # --- preferences ----------------------------------------------------------------------------
@@ -78,7 +152,7 @@ def render_preferences(
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [txt.PREFS_TITLE, "", txt.PREFS_TOPICS]
     builder = InlineKeyboardBuilder()
-    for topic in NoticeTopic:
+    for topic in FAMILY_TOPICS:
         label = txt.TOPIC_LABELS[topic]
         shown = (txt.ON if topic in pref.topics else txt.OFF).format(label=label)
         builder.button(text=shown, callback_data=PrefCb(what="topic", value=topic.value))
@@ -162,6 +236,8 @@ def build() -> Router:
     the fallback router, which answers every button it meets as stale."""
     router = Router(name="notices")
     router.callback_query.register(acknowledge, AckCb.filter())
+    router.callback_query.register(reply_asked, ReplyCb.filter())
+    router.message.register(reply_text, ReplyInput.text, F.text)
     recipients = InRole(Role.GUARDIAN, Role.STUDENT)
     router.message.register(preferences_command, Command("notices"), recipients)
     router.callback_query.register(preferences_changed, PrefCb.filter(), recipients)

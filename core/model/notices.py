@@ -53,6 +53,11 @@ class NoticeTopic(StrEnum):
     SCHEDULE = "schedule"  # substitutions, moved lessons, timetable changes
     CONTROL_WORKS = "control_works"
     MESSAGES = "messages"  # messages from teachers (LES-11)
+    WORK = "work"  # to staff: reminders of what is due, guardians' replies, chats lost
+
+
+# what a guardian or student may switch on or off (WORK is for staff)
+FAMILY_TOPICS: tuple[NoticeTopic, ...] = tuple(t for t in NoticeTopic if t is not NoticeTopic.WORK)
 
 
 class DeliveryMode(StrEnum):
@@ -118,6 +123,11 @@ def ack_callback_data(notice_id: int) -> str:
     """The «✅ Ознакомлен» button's callback data: written by the channel, read by the bot's
     router (as aiogram packs ``AckCb(notice=…)``), so both sides agree on one format."""
     return f"nk:{notice_id}"
+
+
+def reply_callback_data(notice_id: int) -> str:
+    """«✉️ Ответить учителю» under a teacher's message (INF-6), read as ``ReplyCb(notice=…)``."""
+    return f"nr:{notice_id}"
 
 
 @dataclass(kw_only=True, eq=False)

@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.events import EventKind
+from core.model.identity import PersonKind
 from core.model.notices import DeliveryMode, NoticeTopic
 
 TOPIC_OF: Mapping[EventKind, NoticeTopic] = {
@@ -41,10 +42,15 @@ TOPIC_OF: Mapping[EventKind, NoticeTopic] = {
     EventKind.CONTROL_WORK_SCHEDULED: NoticeTopic.CONTROL_WORKS,
     EventKind.CONTROL_WORK_CHANGED: NoticeTopic.CONTROL_WORKS,
     EventKind.TEACHER_MESSAGE: NoticeTopic.MESSAGES,
+    EventKind.ACK_REMINDER: NoticeTopic.MESSAGES,
+    EventKind.HOLIDAYS_AHEAD: NoticeTopic.SCHEDULE,
+    EventKind.STAFF_REMINDER: NoticeTopic.WORK,
+    EventKind.GUARDIAN_REPLY: NoticeTopic.WORK,
+    EventKind.CHAT_UNREACHABLE: NoticeTopic.WORK,
 }
 
 # a teacher writes to guardians (LES-11); the student is not copied
-GUARDIANS_ONLY = frozenset({EventKind.TEACHER_MESSAGE})
+GUARDIANS_ONLY = frozenset({EventKind.TEACHER_MESSAGE, EventKind.ACK_REMINDER})
 
 URGENT_KINDS = frozenset(
     {
@@ -72,10 +78,13 @@ class NoticeRules:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whom an event concerns: one student, or every student of a group."""
+    """Whom an event concerns: one student, or every student of a group — or, for what goes to
+    one person only, that staff member or that guardian (about one student)."""
 
     student_id: int | None
     group_id: int | None
+    staff_id: int | None = None
+    guardian_id: int | None = None
 
 
 def topic_of(kind: EventKind) -> NoticeTopic:
@@ -85,6 +94,10 @@ def topic_of(kind: EventKind) -> NoticeTopic:
 def scope(kind: EventKind, payload: Mapping[str, Any]) -> Scope:
     """Per-student events name their student; the rest reach the whole group (a teacher's message
     names a student or, with none, the group)."""
+    if kind in (EventKind.STAFF_REMINDER, EventKind.GUARDIAN_REPLY, EventKind.CHAT_UNREACHABLE):
+        return Scope(None, None, staff_id=int(payload["staff_id"]))
+    if kind is EventKind.ACK_REMINDER:
+        return Scope(int(payload["student_id"]), None, guardian_id=int(payload["guardian_id"]))
     student = payload.get("student_id")
     if student is not None:
         return Scope(int(student), None)
@@ -130,6 +143,10 @@ def coalescing_key(kind: EventKind, payload: Mapping[str, Any], event_id: int) -
         return f"finals:{payload.get('period_id')}"
     if kind is EventKind.HOMEWORK_SET:
         return f"homework:{payload.get('lesson_id')}"
+    if kind is EventKind.STAFF_REMINDER:  # one message per teacher for a day's run of a kind
+        return f"reminder:{payload.get('what')}:{payload.get('on_date')}"
+    if kind is EventKind.HOLIDAYS_AHEAD:
+        return f"holidays:{payload.get('holiday_id')}"
     if topic is NoticeTopic.SCHEDULE:
         return f"schedule:{payload.get('group_id')}"
     if topic is NoticeTopic.CONTROL_WORKS:
@@ -203,3 +220,8 @@ def backoff(attempts: int, rules: NoticeRules) -> dt.timedelta:
 def child_label(first_name: str, last_name: str) -> str:
     """«Артём А.»: the least a message needs to say whom it is about (152-ФЗ: minimum data)."""
     return f"{first_name} {last_name[:1]}.".strip() if last_name else first_name
+
+
+def may_answer(recipient_kind: PersonKind, kinds: list[EventKind]) -> bool:
+    """Which notices carry «Ответить учителю» (INF-6): a teacher's message to a guardian."""
+    return recipient_kind is PersonKind.GUARDIAN and EventKind.TEACHER_MESSAGE in kinds

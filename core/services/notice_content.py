@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 
 from core.events import EventKind, OutboxEvent
 from core.model.grading import WorkType
+from core.model.groups import StudyGroup
 from core.model.identity import PersonKind
 from core.model.journal import Homework, Lesson, Mark, TeacherMessage
-from core.model.notices import Notice
-from core.model.people import StaffMember, Student
-from core.model.school import StudyPeriod, Subject
+from core.model.notices import GuardianReply, Notice
+from core.model.people import Guardian, StaffMember, Student
+from core.model.school import Holiday, StudyPeriod, Subject
 from core.model.timetable import TimetableEntry
 from core.ports import UnitOfWork
 from core.rules.notices import child_label
@@ -39,12 +40,16 @@ class NoticeLine:
     change: str | None = None  # a control work: None scheduled, «moved», «cancelled»
     weekday: int | None = None  # a timetable change: the new weekly slot
     files: int = 0  # attachments of homework
+    until: dt.date | None = None  # holidays: the last day
+    due_at: dt.datetime | None = None  # a staff reminder: the deadline (UTC)
+    zone: str | None = None  # the school's time zone, to show ``due_at`` in it
 
 
 @dataclass(frozen=True)
 class NoticeContent:
     child: str  # «Артём А.»
     to_student: bool  # the recipient is the student themself
+    to_staff: bool  # a reminder or a reply to a teacher, about no one child
     digest: bool
     urgent: bool
     lines: list[NoticeLine]
@@ -107,6 +112,7 @@ async def notice_content(uow: UnitOfWork, notice: Notice) -> NoticeContent:
     return NoticeContent(
         child=child_label(student.first_name, student.last_name) if student else "",
         to_student=notice.recipient_kind is PersonKind.STUDENT,
+        to_staff=notice.recipient_kind is PersonKind.STAFF,
         digest=notice.key.startswith("digest:"),
         urgent=notice.urgent,
         lines=lines,
@@ -166,7 +172,63 @@ async def _line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLin
         return NoticeLine(
             kind=kind, detail=message.text, person=await names.teacher(message.teacher_id)
         )
+    if kind in (EventKind.HOLIDAYS_AHEAD, EventKind.ACK_REMINDER):
+        return await _family_line(uow, event)
+    if kind in (EventKind.STAFF_REMINDER, EventKind.GUARDIAN_REPLY, EventKind.CHAT_UNREACHABLE):
+        return await _staff_line(uow, names, event)
     return await _schedule_line(uow, names, event)
+
+
+async def _family_line(uow: UnitOfWork, event: OutboxEvent) -> NoticeLine | None:
+    p, kind = event.payload, event.kind
+    if kind is EventKind.HOLIDAYS_AHEAD:
+        holiday = await _get(uow, Holiday, p.get("holiday_id"))
+        if holiday is None:
+            return None
+        return NoticeLine(
+            kind=kind, detail=holiday.name, on_date=holiday.starts_on, until=holiday.ends_on
+        )
+    waiting = [
+        n
+        for n in [await _get(uow, Notice, i) for i in p.get("notice_ids", [])]
+        if n is not None and n.acknowledged_at is None
+    ]
+    if not waiting:
+        return None  # acknowledged in the meantime: nothing to remind of
+    oldest = min((n.sent_at for n in waiting if n.sent_at), default=None)
+    return NoticeLine(kind=kind, value=str(len(waiting)), on_date=oldest.date() if oldest else None)
+
+
+async def _child(uow: UnitOfWork, student_id: Any) -> str:
+    student = await _get(uow, Student, student_id)
+    return child_label(student.first_name, student.last_name) if student else ""
+
+
+async def _staff_line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLine | None:
+    p, kind = event.payload, event.kind
+    if kind is EventKind.STAFF_REMINDER:
+        group = await _get(uow, StudyGroup, p.get("group_id"))
+        due = p.get("due_at")
+        return NoticeLine(
+            kind=kind,
+            subject=await names.subject(_int(p.get("subject_id"))),
+            on_date=_date(p.get("on_date")),
+            lesson_number=_int(p.get("lesson_number")),
+            detail=p.get("what"),
+            person=group.name if group else None,
+            due_at=dt.datetime.fromisoformat(due) if isinstance(due, str) else None,
+            zone=p.get("zone"),
+        )
+    guardian = await _get(uow, Guardian, p.get("guardian_id"))
+    if guardian is None:
+        return None
+    child = await _child(uow, p.get("student_id"))
+    if kind is EventKind.GUARDIAN_REPLY:
+        reply = await _get(uow, GuardianReply, p.get("reply_id"))
+        if reply is None:
+            return None
+        return NoticeLine(kind=kind, person=guardian.full_name, subject=child, detail=reply.text)
+    return NoticeLine(kind=kind, person=guardian.full_name, subject=child)
 
 
 async def _schedule_line(uow: UnitOfWork, names: _Names, event: OutboxEvent) -> NoticeLine | None:

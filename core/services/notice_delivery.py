@@ -55,6 +55,7 @@ class Outgoing:
     notice_id: int
     chat_id: int
     text: str
+    reply: bool = False  # with «Ответить учителю» (INF-6)
 
 
 async def _hold_reason(uow: UnitOfWork, notice: Notice) -> tuple[NoticeStatus, str] | None:
@@ -108,7 +109,9 @@ async def start_sending(
     text = render(content)
     _set(notice, status=NoticeStatus.SENDING, text=text, claimed_until=until)
     await uow.commit()
-    return Outgoing(notice_id, notice.chat_id, text)
+    return Outgoing(
+        notice_id, notice.chat_id, text, rules.may_answer(notice.recipient_kind, notice.kinds)
+    )
 
 
 async def give_up(uow: UnitOfWork, notice_id: int, error: str) -> bool:

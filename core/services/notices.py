@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from core.events import OutboxEvent
-from core.model.groups import GroupMembership
+from core.events import EventKind, OutboxEvent
+from core.model.groups import GroupMembership, SchoolClass
 from core.model.identity import Actor, PersonKind, Role, TelegramBinding
 from core.model.notices import (
     DeliveryMode,
@@ -37,6 +37,7 @@ from core.services import notices_texts as txt
 from core.services.audit_log import audited_add, audited_update
 from core.services.consent import may_send_personal_data
 from core.services.errors import NOT_ALLOWED, NOT_FOUND, AccessDenied, NotFound, StaleEdit
+from core.services.identity import class_of_student
 
 
 class NoticeStore(Protocol):
@@ -92,7 +93,7 @@ class Recipient:
     kind: PersonKind
     person_id: int
     chat_id: int
-    student_id: int
+    student_id: int | None
     preference: NoticePreference
     unreachable: bool
 
@@ -128,6 +129,20 @@ class _Batch:
         if student_id not in self.recipients:
             self.recipients[student_id] = await self._find(school_id, student_id)
         return self.recipients[student_id]
+
+    async def of_staff(self, school_id: int, staff_id: int) -> list[Recipient]:
+        """A staff member's own chats: reminders and replies are about no one child."""
+        preference = await preference_of(self.uow, school_id, PersonKind.STAFF, staff_id)
+        bindings = await self.uow.repo(TelegramBinding).find(
+            school_id=school_id, person_kind=PersonKind.STAFF, person_id=staff_id, unbound_at=None
+        )
+        found = []
+        for chat_id in sorted({b.telegram_user_id for b in bindings}):
+            unreachable = await chat_unreachable_since(self.uow, chat_id) is not None
+            found.append(
+                Recipient(PersonKind.STAFF, staff_id, chat_id, None, preference, unreachable)
+            )
+        return found
 
     async def _find(self, school_id: int, student_id: int) -> list[Recipient]:
         people = [(PersonKind.STUDENT, student_id)]
@@ -211,9 +226,20 @@ async def _fan_out_event(batch: _Batch, event: OutboxEvent) -> None:
     topic = rules.topic_of(event.kind)
     urgent = rules.is_urgent(event.kind, event.payload, today, batch.rules)
     key = rules.coalescing_key(event.kind, event.payload, event.id)
+    where = rules.scope(event.kind, event.payload)
+    if where.staff_id is not None:
+        for recipient in await batch.of_staff(event.school_id, where.staff_id):
+            if topic in recipient.preference.topics:
+                await _place(batch, event, recipient, topic, urgent, key, zone)
+        return
     for student_id in await _students(batch, event, event.created_at.astimezone(zone).date()):
         for recipient in await batch.of_student(event.school_id, student_id):
             if recipient.kind is PersonKind.STUDENT and event.kind in rules.GUARDIANS_ONLY:
+                continue
+            if where.guardian_id is not None and (
+                recipient.kind is not PersonKind.GUARDIAN
+                or recipient.person_id != where.guardian_id
+            ):
                 continue
             if topic not in recipient.preference.topics:
                 continue
@@ -397,7 +423,35 @@ async def mark_unreachable(uow: UnitOfWork, chat_id: int, reason: str, now: dt.d
     if await chat_unreachable_since(uow, chat_id) is not None:
         return False
     await uow.repo(UnreachableChat).add(UnreachableChat(chat_id=chat_id, since=now, reason=reason))
+    await _tell_class_teachers(uow, chat_id, now)
     return True
+
+
+async def _tell_class_teachers(uow: UnitOfWork, chat_id: int, now: dt.datetime) -> None:
+    """A guardian lost to Telegram goes on paper (INF-4): the class teacher of each of their
+    children hears of it at once, not only when they next open the paper list."""
+    bindings = await uow.repo(TelegramBinding).find(
+        telegram_user_id=chat_id, person_kind=PersonKind.GUARDIAN, unbound_at=None
+    )
+    for binding in bindings:
+        today = await school_time(uow, binding.school_id, now)
+        for link in await uow.repo(GuardianLink).find(guardian_id=binding.person_id):
+            class_id = await class_of_student(uow, link.student_id, today.date())
+            school_class = await uow.repo(SchoolClass).get(class_id) if class_id else None
+            if school_class is None or school_class.class_teacher_id is None:
+                continue
+            await uow.repo(OutboxEvent).add(
+                OutboxEvent(
+                    school_id=binding.school_id,
+                    kind=EventKind.CHAT_UNREACHABLE,
+                    payload={
+                        "staff_id": school_class.class_teacher_id,
+                        "guardian_id": binding.person_id,
+                        "student_id": link.student_id,
+                    },
+                    created_at=now,
+                )
+            )
 
 
 async def mark_reachable(uow: UnitOfWork, chat_id: int, now: dt.datetime) -> bool:

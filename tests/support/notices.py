@@ -93,7 +93,9 @@ class FakeChannel:
     sent: list[tuple[int, str, int]] = field(default_factory=list)  # chat, text, notice id
     calls: int = 0
 
-    async def send(self, chat_id: int, text: str, notice_id: int) -> SendResult:
+    async def send(
+        self, chat_id: int, text: str, notice_id: int, *, reply: bool = False
+    ) -> SendResult:
         self.calls += 1
         if self.delay:
             await asyncio.sleep(self.delay)
