@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from core.services.reports.source import ReportSource
 
 T = TypeVar("T")
 
@@ -34,6 +37,11 @@ class UnitOfWork(Protocol):
     """One business transaction: repositories, pending audit entries, commit or nothing."""
 
     def repo(self, kind: type[T]) -> Repository[T]: ...
+
+    @property
+    def reports(self) -> ReportSource:
+        """Read-only queries of the reports (core.services.reports.source)."""
+        ...
 
     def record_audit(
         self,

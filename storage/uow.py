@@ -15,6 +15,7 @@ from core.ports import Clock, SystemClock
 from core.rules.audit_chain import GENESIS, entry_hash
 from core.services.errors import STALE, StaleEdit
 from storage import tables as t
+from storage.report_queries import SqlReportSource
 from storage.repository import SqlRepository
 
 T = TypeVar("T")
@@ -67,6 +68,10 @@ class SqlUnitOfWork:
         if kind not in self._repos:
             self._repos[kind] = SqlRepository(self.session, kind)
         return self._repos[kind]
+
+    @property
+    def reports(self) -> SqlReportSource:
+        return SqlReportSource(self.session)
 
     def record_audit(
         self,
