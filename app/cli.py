@@ -99,12 +99,96 @@ def template(
 
 @app.command("demo-data", help=txt.DEMO_DATA_HELP)
 def demo_data(
-    path: Annotated[Path, typer.Argument(help="Куда записать, например demo.xlsx")],
+    path: Annotated[Path | None, typer.Argument(help="Куда записать, например demo.xlsx")] = None,
+    students: Annotated[
+        int | None, typer.Option("--students", min=1, max=20_000, help=txt.SYNTH_STUDENTS_HELP)
+    ] = None,
+    year: Annotated[bool, typer.Option("--year", help=txt.SYNTH_YEAR_HELP)] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help=txt.SYNTH_SEED_HELP)] = None,
+    school: Annotated[str | None, typer.Option("--school", help=txt.SYNTH_SCHOOL_HELP)] = None,
 ) -> None:
-    from documents.demo_school import write_demo_workbook
+    if students is None:
+        if path is None:
+            raise fail(txt.SYNTH_NEED_PATH, code=2)
+        from documents.demo_school import write_demo_workbook
 
-    write_demo_workbook(path)
-    console.print(txt.DEMO_DATA_WRITTEN.format(path=path))
+        write_demo_workbook(path)
+        console.print(txt.DEMO_DATA_WRITTEN.format(path=path))
+        return
+    from app.synthetic import DEFAULT_SEED
+
+    if path is not None:
+        from documents.school_year_writer import write_school_year
+        from documents.synthetic_school import school_year_of, synthetic_rows
+
+        today = _school_today(_settings().default_timezone)
+        rows = synthetic_rows(students, seed or DEFAULT_SEED, school_year_of(today))
+        write_school_year(rows, path)
+        console.print(txt.SYNTH_WORKBOOK_WRITTEN.format(students=students, path=path))
+        return
+    if not _run(_synthetic(_settings(), students, year, seed or DEFAULT_SEED, school)):
+        raise typer.Exit(1)
+
+
+async def _synthetic(
+    settings: Settings, students: int, year: bool, seed: int, school: str | None
+) -> bool:
+    from app.synthetic import SchoolExists, build_synthetic_school
+    from storage.bulk_load import database_size
+
+    db = await _open(settings)
+    try:
+        with _progress() as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def on_step(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = progress.add_task(txt.SYNTH_STEPS.get(step, step), total=total)
+                progress.update(tasks[step], completed=done, total=total)
+
+            try:
+                made = await build_synthetic_school(
+                    db,
+                    students,
+                    seed,
+                    year,
+                    today=_school_today(settings.default_timezone),
+                    school_name=school,
+                    timezone=settings.default_timezone,
+                    actor=cli_actor(),
+                    progress=on_step,
+                )
+            except SchoolExists as error:
+                console.print(f"[red]{txt.SYNTH_EXISTS.format(school=error)}[/red]")
+                return False
+        size = await database_size(db)
+    finally:
+        await db.dispose()
+    console.print(
+        txt.SYNTH_DONE.format(
+            school=made.school,
+            seconds=made.seconds,
+            structure=made.structure_seconds,
+            journal=made.journal_seconds,
+            until=made.until.strftime("%d.%m.%Y"),
+            students=made.students,
+            classes=made.classes,
+            staff=made.staff,
+            lessons=made.lessons,
+            substitutions=made.substitutions,
+            marks=made.marks,
+            absences=made.absences,
+            rate=made.absence_rate,
+            homework=made.homework,
+            finals=made.final_marks,
+            works=made.control_works,
+            topics=made.topics,
+        ),
+        highlight=False,
+    )
+    if size:
+        console.print(txt.SYNTH_SIZE.format(size=size / 1e6))
+    return True
 
 
 def _check_timezone(timezone: str | None) -> None:
@@ -561,6 +645,15 @@ async def _school_settings(settings: Settings, school_name: str, wanted: Any) ->
         )
     )
     return True
+
+
+def _register_security() -> None:
+    from app.cli_security import register
+
+    register(app, audit_app)
+
+
+_register_security()
 
 
 def main() -> None:
