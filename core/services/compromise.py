@@ -154,12 +154,14 @@ async def record_compromise_unchecked(
     now: dt.datetime,
 ) -> CompromiseReport:
     """The same from the server's console (the coordinator's own account may be the one lost)."""
-    console = _console_actor(school_id)
+    console = console_actor(school_id)
     person = await person_ref(uow, console, kind, person_id)
     return await _record(uow, source, school_id, recorded_by, person, since, reason, now)
 
 
-def _console_actor(school_id: int) -> Actor:
+def console_actor(school_id: int) -> Actor:
+    """The server's console acting as a coordinator of the school (never written to the log:
+    the console's changes are audited as «cli:<login>»)."""
     return Actor(
         telegram_user_id=None,
         school_id=school_id,
@@ -328,7 +330,7 @@ async def _view(
     assert compromise.id is not None
     zone = await school_zone(uow, compromise.school_id)
     person = await person_ref(
-        uow, _console_actor(compromise.school_id), compromise.person_kind, compromise.person_id
+        uow, console_actor(compromise.school_id), compromise.person_kind, compromise.person_id
     )
     lines: tuple[FlaggedLine, ...] = ()
     if with_lines and source is not None:
