@@ -1,0 +1,199 @@
+"""Reports on the keeping of the journal over the tiny school's first quarter
+(tests/support/reports.py): missed lessons with topics (REP-3), unsatisfactory marks with topics
+(REP-4), journal keeping (REP-5), curriculum (REP-6) and the class teacher's summaries (CT-2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core.model.identity import Role
+from core.model.journal import AbsenceKind
+from core.services.reports import texts as txt
+from core.services.reports.catalog import make_report
+from core.services.reports.scope import ReportScope, StudyPeriodRef
+from storage.uow import Database
+from tests.support.actors import staff
+from tests.support.lookups import quarter_id
+from tests.support.reports import REPORT_AT, keep_first_quarter, rows_by, table_of
+from tests.support.seeded import Seeded, seed_tiny_school
+
+
+@pytest.fixture
+async def school(db: Database) -> Seeded:
+    seeded = await seed_tiny_school(db)
+    await keep_first_quarter(db, seeded)
+    return seeded
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
+
+
+async def test_missed_lessons_with_their_topics(db: Database, school: Seeded) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    reader = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+    async with db.uow() as uow:
+        report = await make_report(
+            uow, reader, "absences", ReportScope.of_class(school.classes["5А"]), q1, now=REPORT_AT
+        )
+    summary = table_of(report, txt.BY_STUDENT)
+    students = rows_by(summary)
+    assert list(students) == [
+        "Алексеев А. В.",
+        "Борисова В. В.",
+        "Волков Г. В.",
+        "Григорьева Д. В.",
+    ]
+    assert (students["Алексеев А. В."]["missed"], students["Алексеев А. В."]["excused"]) == (1, 1)
+    borisova = students["Борисова В. В."]
+    assert (borisova["missed"], borisova["absent"], borisova["late"]) == (1, 1, 1)  # «О» apart
+    assert students["Волков Г. В."]["missed"] == 0
+    assert (students["Григорьева Д. В."]["missed"], students["Григорьева Д. В."]["ill"]) == (2, 2)
+    assert summary.totals == ("Итого", None, 4, 1, 2, 1, 1)
+    details = table_of(report, txt.MISSED_TOPICS).rows
+    assert [(r[0], r[3], r[4], r[5]) for r in details] == [
+        ("Алексеев А. В.", "Математика", "Сложение", txt.ABSENCE_NAMES[AbsenceKind.EXCUSED]),
+        ("Борисова В. В.", "Английский язык", txt.NO_TOPIC, txt.ABSENCE_NAMES[AbsenceKind.ABSENT]),
+        ("Григорьева Д. В.", "Математика", "Натуральные числа", txt.ABSENCE_NAMES[AbsenceKind.ILL]),
+        ("Григорьева Д. В.", "Английский язык", "Alphabet", txt.ABSENCE_NAMES[AbsenceKind.ILL]),
+    ]
+
+
+async def test_unsatisfactory_marks_with_their_topics(db: Database, school: Seeded) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    deputy = staff(school, "Кузнецова", Role.DEPUTY)
+    async with db.uow() as uow:
+        report = await make_report(uow, deputy, "failing", ReportScope.school(), q1, now=REPORT_AT)
+    students = rows_by(table_of(report, txt.BY_STUDENT))
+    assert list(students) == ["Борисова В. В.", "Волков Г. В."]
+    volkov = students["Волков Г. В."]
+    assert (volkov["failing"], volkov["n2"], volkov["na"]) == (3, 2, 1)
+    assert volkov["subjects"] == "Английский язык (1), Математика (2)"
+    details = [r for r in table_of(report, txt.FAILING_LIST).rows if r[0] == "Волков Г. В."]
+    assert [(r[2], r[3], r[4], r[5]) for r in details] == [
+        ("Английский язык", "Alphabet", "Ответ на уроке", "н/а"),
+        ("Математика", "Сложение", "Ответ на уроке", "2"),
+        ("Математика", "Входная контрольная", "Контрольная работа", "2"),
+    ]
+
+
+async def test_journal_keeping_per_teacher_and_group(db: Database, school: Seeded) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    deputy = staff(school, "Кузнецова", Role.DEPUTY)
+    async with db.uow() as uow:
+        report = await make_report(
+            uow,
+            deputy,
+            "journal-keeping",
+            ReportScope.of_class(school.classes["5А"]),
+            q1,
+            now=REPORT_AT,
+        )
+    table = table_of(report, txt.JOURNAL_KEEPING)
+    keys = [c.key for c in table.columns]
+    rows = {(r[0], r[1]): dict(zip(keys, r, strict=True)) for r in table.rows}
+    maths = rows[("Кузнецова А. С.", "5А")]
+    # Mondays and Tuesdays 01.09–24.10: 7 + 8 lessons; kept 07.09, 08.09, 14.09 (by Смирнов), 19.10
+    assert (maths["planned"], maths["recorded"], maths["not_recorded"]) == (15, 4, 11)
+    assert (maths["without_topic"], maths["without_attendance"], maths["without_homework"]) == (
+        0,
+        0,
+        3,
+    )
+    assert (maths["substituted"], maths["marks"], maths["late_marks"]) == (1, 8, 0)
+    assert maths["density"] == D("2.00")  # 8 marks / 4 students
+    english = rows[("Иванова М. П.", "5А англ. 1")]
+    assert (english["planned"], english["recorded"], english["without_topic"]) == (7, 1, 1)
+    assert english["density"] == D("1.00")
+
+
+async def test_curriculum_planned_against_given(db: Database, school: Seeded) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    deputy = staff(school, "Кузнецова", Role.DEPUTY)
+    async with db.uow() as uow:
+        report = await make_report(
+            uow,
+            deputy,
+            "curriculum",
+            ReportScope.of_class(school.classes["5А"]),
+            q1,
+            now=REPORT_AT,
+        )
+    rows = rows_by(table_of(report, txt.CURRICULUM))
+    maths = rows["5А"]
+    assert (maths["subject"], maths["teacher"], maths["hours_per_week"]) == (
+        "Математика",
+        "Кузнецова А. С.",
+        5,
+    )
+    # 39 school days (Tuesday 01.09 – Friday 23.10) / 5 = 7.8 weeks × 5 hours = 39
+    assert maths["by_load"] == 39
+    assert (maths["planned"], maths["planned_to_date"], maths["given"]) == (15, 15, 4)
+    assert maths["fulfilment"] == D("26.7")
+    assert (maths["ktp_hours"], maths["ktp_topics"]) == (3, 3)
+    assert rows["5А англ. 2"]["given"] == 1
+
+
+async def test_class_profile_for_a_parents_meeting(db: Database, school: Seeded) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    reader = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+    async with db.uow() as uow:
+        report = await make_report(
+            uow,
+            reader,
+            "class-profile",
+            ReportScope.of_class(school.classes["5А"]),
+            q1,
+            now=REPORT_AT,
+        )
+    summary_table = table_of(report, txt.SUMMARY)
+    summary = dict(zip([c.key for c in summary_table.columns], summary_table.rows[0], strict=True))
+    assert (summary["class_teacher"], summary["students"], summary["marks"]) == (
+        "Иванова М. П.",
+        4,
+        11,
+    )
+    assert (summary["current_mean"], summary["twos"]) == (D("3.40"), 3)  # 34 / 10 numeric marks
+    assert (summary["missed"], summary["ill"], summary["unexcused"], summary["late"]) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    assert (summary["success"], summary["quality"], summary["sou"], summary["mastery"]) == (
+        D("75.0"),
+        D("50.0"),
+        D("60.4"),
+        D("1.25"),
+    )
+    attention = rows_by(table_of(report, txt.ATTENTION))
+    # Борисова: English 2.00 on average; Волков: mathematics 2.50 is no «2», but two failed finals
+    assert attention["Борисова В. В."]["subjects"] == "Английский язык"
+    assert (attention["Волков Г. В."]["subjects"], attention["Волков Г. В."]["below_3"]) == ("", 2)
+    assert report.chart is not None and report.chart.value_max == 5
+
+
+async def test_student_profile(db: Database, school: Seeded) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    reader = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+    async with db.uow() as uow:
+        report = await make_report(
+            uow,
+            reader,
+            "student-profile",
+            ReportScope.student(school.students["Волков"]),
+            q1,
+            now=REPORT_AT,
+        )
+    assert report.scope == "Волков Г. В., 5А"
+    subjects = rows_by(table_of(report, txt.BY_SUBJECT))
+    assert subjects["Математика"]["marks"] == "4 2 2"
+    assert subjects["Математика"]["current_mean"] == D("2.50")  # (4 + 2 + 2·2) / 4
+    assert subjects["Математика"]["final"] == "2"
+    assert (subjects["Английский язык"]["current_mean"], subjects["Английский язык"]["final"]) == (
+        None,
+        "НА",
+    )
+    assert len(table_of(report, txt.FAILING_LIST).rows) == 3
