@@ -21,6 +21,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
 )
 from bot.routers import (
+    acknowledgements,
     class_view,
     common,
     deputy,
@@ -60,6 +61,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
         class_view.build(),
         deputy.build(),
         extracts.build(),
+        acknowledgements.build(),
         staff.build(),
         common.build_fallback(),
     )

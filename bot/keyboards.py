@@ -6,6 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ConsentCb, DayCb, MenuCb
+from bot.texts import acknowledgements as at
 from bot.texts import common as ct
 from bot.texts import guardian as gt
 from bot.texts import staff as st
@@ -33,6 +34,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_CODES, "codes"),
         (st.BTN_CONSENTS, "consents"),
         (st.BTN_EXTRACTS, "extracts"),
+        (at.BTN_ACKS, "acks"),
     ),
     Role.DEPUTY: (
         (st.BTN_SUBSTITUTIONS, "subs"),
@@ -41,6 +43,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_CLASS_JOURNAL, "classjournal"),
         (st.BTN_CLASS_ATTENDANCE, "classattendance"),
         (st.BTN_SUMMARY, "summary"),
+        (at.BTN_ACKS, "acks"),
         (st.BTN_LESSONS, "lessons"),
     ),
     Role.DISPATCHER: ((st.BTN_SUBSTITUTIONS, "subs"), (st.BTN_SUMMARY, "summary")),

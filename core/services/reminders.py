@@ -386,9 +386,15 @@ async def remind_unacknowledged(
     return len(waiting)
 
 
+@dataclass(frozen=True)
+class Reminded:
+    guardian: str
+    count: int  # notices waiting for «Ознакомлен»
+
+
 async def remind_guardian(
     uow: UnitOfWork, actor: Actor, class_id: int, guardian_id: int, now: dt.datetime
-) -> int:
+) -> Reminded:
     """The class teacher's (or deputy's) one tap: remind one guardian of the class of every
     notice they have not acknowledged. Once a day per guardian; audited."""
     school = await uow.repo(School).get(actor.school_id)
@@ -424,7 +430,7 @@ async def remind_guardian(
             notice_ids=notice_ids,
         )
     await uow.commit()
-    return len(line.waiting)
+    return Reminded(line.guardian, len(line.waiting))
 
 
 # --- holidays -------------------------------------------------------------------------------

@@ -163,10 +163,10 @@ async def test_the_class_teacher_reminds_one_guardian_by_hand_once_a_day(
     await absence_notice(db, school, family)
     ivanova = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
     async with db.uow() as uow:
-        count = await reminders.remind_guardian(
+        done = await reminders.remind_guardian(
             uow, ivanova, school.classes["5А"], family.olga, at(12)
         )
-    assert count == 1
+    assert done == reminders.Reminded("Алексеева Ольга Ивановна", 1)
     [entry] = await audit(db, "notice.remind")
     assert entry.actor == ivanova.audit_name
     async with db.uow() as uow:
