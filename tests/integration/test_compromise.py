@@ -13,9 +13,9 @@ from core.model.audit import AuditEntry
 from core.model.compromise import FlagState
 from core.model.grading import WorkType
 from core.model.identity import AccessCode, CodeState, PersonKind, Role, TelegramBinding
-from core.model.journal import Absence, AbsenceKind, Lesson, Mark
+from core.model.journal import Absence, AbsenceKind, FinalMark, Homework, Lesson, Mark
 from core.model.people import StaffRole
-from core.services import compromise, identity, journal, lesson_content
+from core.services import compromise, finals, identity, journal, lesson_content
 from core.services.errors import AccessDenied, Refused
 from core.services.identity import Audience, Redeemed
 from core.services.journal import LessonKey
@@ -24,7 +24,7 @@ from storage.audit_queries import SqlAuditSource
 from storage.uow import Database
 from tests.support.actors import staff
 from tests.support.clock import MovableClock
-from tests.support.lookups import add_staff
+from tests.support.lookups import add_staff, quarter_id, subject_id
 from tests.support.seeded import Seeded, seed_tiny_school
 
 MONDAY = dt.date(2026, 9, 7)
@@ -111,6 +111,17 @@ async def test_after_a_compromise_the_changes_since_t_are_flagged_and_reverted(
         await journal.save_attendance(uow, teacher, lesson_id, {volkov: AbsenceKind.ABSENT}, AFTER)
     async with db.uow(clock) as uow:
         await lesson_content.set_topic(uow, teacher, lesson_id, AFTER, text="Чепуха")
+    async with db.uow(clock) as uow:
+        await lesson_content.set_homework(uow, teacher, lesson_id, "Ничего не задано", AFTER)
+    as_deputy = staff(school, "Кузнецова", Role.DEPUTY)  # the same account, its other role
+    math, first_quarter = (
+        await subject_id(db, school, "Математика"),
+        await quarter_id(db, school, 1),
+    )
+    async with db.uow(clock) as uow:
+        await finals.set_finals(
+            uow, as_deputy, school.groups["5А"], math, first_quarter, {volkov: "5"}, AFTER
+        )
 
     # the coordinator records the compromise as of T
     clock.at = RECORDED
@@ -166,13 +177,21 @@ async def test_after_a_compromise_the_changes_since_t_are_flagged_and_reverted(
         restored = await uow.repo(Lesson).get(lesson_id)
         assert restored is not None
         assert (restored.topic, restored.attendance_taken_at) == ("Дроби", BEFORE)
+        assert await uow.repo(Homework).find(lesson_id=lesson_id) == []
+        assert await uow.repo(FinalMark).find(student_id=volkov) == []
         reverts = [
             e
             for e in await uow.repo(AuditEntry).find(school_id=school.school_id)
             if e.action.endswith(".revert") and e.entity != "compromise"
         ]
         assert {e.actor for e in reverts} == {coordinator.audit_name}
-        assert {e.entity for e in reverts} == {"mark", "absence", "lesson"}
+        assert {e.entity for e in reverts} == {
+            "mark",
+            "absence",
+            "lesson",
+            "homework",
+            "final_mark",
+        }
         actions = {e.action for e in await uow.repo(AuditEntry).find(school_id=school.school_id)}
     assert {
         "compromise.record",
