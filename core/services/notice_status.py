@@ -106,7 +106,10 @@ async def _line(
         for n in await uow.repo(Notice).find(
             recipient_kind=PersonKind.GUARDIAN, recipient_id=guardian.id
         )
-        if n.student_id in child_ids and (since is None or n.created_at >= since)
+        if n.student_id in child_ids
+        and (since is None or n.created_at >= since)
+        # a reminder is about other notices: counting it would make the guardian look worse
+        and n.kinds != [EventKind.ACK_REMINDER]
     ]
     delivered = [n for n in found if n.status in DELIVERED]
     waiting = sorted(

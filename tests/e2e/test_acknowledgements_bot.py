@@ -43,6 +43,15 @@ async def test_the_class_teacher_sees_who_has_not_acknowledged_and_reminds_in_on
     reminder = await next_notice(olga)
     assert "Напоминание: уведомлений без отметки «Ознакомлен» — 1" in (reminder.text or "")
 
+    # the guardian acknowledges: the class teacher's view shows it
+    [first] = [m for m in olga.messages if "болел(а)" in (m.text or "")]
+    await olga.press(first, "✅ Ознакомлен")
+    await olga.wait_for_answer()
+    await ivanova.send("/acks")
+    after = await ivanova.wait_for_message(lambda m: "📬" in (m.text or ""))
+    assert "✅ Алексеева Ольга Ивановна (Артём А.): подтверждено 1 из 1\n" in (after.text or "")
+    assert after.button_texts == ["☰ Меню"]  # nobody left to remind
+
 
 async def test_a_guardian_answers_a_teachers_message_and_the_teacher_reads_it(app: App) -> None:
     olga, _pavel, _artem = await family(app)
