@@ -3,7 +3,8 @@
 The phone picture is 1080 px wide, drawn as a 5.4-inch figure at 200 dpi: a Telegram photo fills
 the width of a phone (≈ 5.4 cm of glass for ≈ 390 CSS px), so a 14-pt letter of the figure is a
 14-pt letter on the phone — what one reads without zooming. The print picture is a 7-inch figure
-(the width of an A4 page inside its margins) with 9-pt letters, as the body of a printed report.
+(the width of an A4 page inside its margins) at 150 dpi with 9-pt letters, as the body of a printed
+report.
 
 Categories that would not fit side by side (a class of 30 students, long teacher names) turn a
 bar chart horizontal, one row per category, and the figure grows taller instead of the letters
@@ -46,9 +47,9 @@ PHONE = Style(
 )
 # the one-page PDF: a class of 35 with its names upright under the bars in a box 62 mm high
 COMPACT = Style(
-    width_in=7.0, dpi=200, font=7.5, title_font=8.5, row_in=0.17, plot_in=2.0, label_chars=24
+    width_in=7.0, dpi=150, font=7.5, title_font=8.5, row_in=0.17, plot_in=2.0, label_chars=24
 )
-PRINT = Style(width_in=7.0, dpi=200, font=9, title_font=10, row_in=0.2, plot_in=2.6, label_chars=32)
+PRINT = Style(width_in=7.0, dpi=150, font=9, title_font=10, row_in=0.2, plot_in=2.6, label_chars=32)
 
 # The colours a school reads marks in: 5 green … 2 red; others from a colour-blind-safe cycle.
 MARK_COLOURS = {
@@ -228,24 +229,35 @@ def _value_axis(axes: Axes, chart: Chart, horizontal: bool, labelled: bool) -> N
         (axes.set_xlabel if horizontal else axes.set_ylabel)(chart.value_label)
     axes.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.8)
     axes.set_axisbelow(True)
+    highest = _highest(chart)
     if chart.value_max is None:
-        if labelled:
-            if horizontal:
-                axes.margins(x=0.12)
-            else:
-                axes.margins(y=0.12)
+        # no fixed scale: up to the highest value, with room above it for its label
+        limit = (highest or 1.0) * (1.15 if labelled else 1.05)
+        if horizontal:
+            axes.set_xlim(0, limit)
+        else:
+            axes.set_ylim(0, limit)
         return
-    top = chart.value_max
-    # room above the longest bar for its label; the ticks still stop at value_max
+    top = max(chart.value_max, highest)  # a value over the scale is shown whole, not cut
+    # room above the longest bar for its label; the ticks still stop at the scale's top
     limit = top * (1.14 if labelled else 1.0)
     if horizontal:
         axes.set_xlim(0, limit)
     else:
         axes.set_ylim(0, limit)
-    ticks = [v for v in (axis.get_ticklocs()) if 0 <= v <= top + 1e-9]
-    if top not in ticks:
+    ticks = [v for v in axis.get_ticklocs() if 0 <= v <= top + 1e-9]
+    if top not in ticks and all(abs(top - v) > top * 0.08 for v in ticks):
         ticks.append(top)
     axis.set_ticks(ticks)
+
+
+def _highest(chart: Chart) -> float:
+    """The highest value drawn: a stacked bar's whole height, else the highest point."""
+    count = len(chart.categories)
+    columns = [_values(s.values, count) for s in chart.series]
+    if chart.kind is ChartKind.STACKED_BAR:
+        return max((sum(c[i] for c in columns) for i in range(count)), default=0.0)
+    return max((v for c in columns for v in c), default=0.0)
 
 
 def _bars(axes: Axes, chart: Chart, style: Style, horizontal: bool) -> None:
@@ -384,8 +396,6 @@ def _line(axes: Axes, chart: Chart, style: Style) -> None:
     )
     axes.tick_params(axis="x", length=0)
     axes.set_xlim(-0.4, len(names) - 0.6)
-    if chart.value_max is None:
-        axes.set_ylim(bottom=0)
     _value_axis(axes, chart, False, labelled)
 
 

@@ -72,37 +72,41 @@ def _plan(pdf: ReportPdf, report: Report, texts: Sequence[list[list[str]]]) -> _
     heights = CHART_HEIGHTS if report.chart is not None else (0.0,)
     full = tuple(len(rows) for rows in texts)
     for size in SIZES:
+        fixed, row_h = _heights(pdf, report, texts, size)
+        body = fixed + sum(max(1, n) for n in full) * row_h
         for chart_h in heights:
-            if chart_h + _body_height(pdf, report, texts, full, size) <= room:
+            if chart_h + body <= room:
                 return _Plan(size, chart_h, full)
     size, chart_h = SIZES[-1], heights[-1]
+    fixed, row_h = _heights(pdf, report, texts, size)
     shown = list(full)
-    while _body_height(pdf, report, texts, tuple(shown), size) + chart_h > room and any(shown):
+
+    def needed() -> float:
+        cut = sum(1 for n, m in zip(shown, full, strict=True) if n < m)
+        rows = sum(max(1, n) for n in shown)
+        return chart_h + fixed + rows * row_h + cut * _note_line_h(size)
+
+    while needed() > room and any(shown):
         longest = max(range(len(shown)), key=lambda i: shown[i])
         shown[longest] -= 1
     return _Plan(size, chart_h, tuple(shown))
 
 
-def _body_height(
-    pdf: ReportPdf,
-    report: Report,
-    texts: Sequence[list[list[str]]],
-    shown: Sequence[int],
-    size: float,
-) -> float:
-    """The height (mm) of the tables and notes at ``size`` pt, ``shown`` rows of each."""
+def _heights(
+    pdf: ReportPdf, report: Report, texts: Sequence[list[list[str]]], size: float
+) -> tuple[float, float]:
+    """At ``size`` pt: the height (mm) of the tables' titles and headers and of the notes, and
+    the height of one row."""
     total = GAP
-    for table, rows, count in zip(report.tables, texts, shown, strict=True):
+    row_h = size * LINE + 1.0
+    for table, rows in zip(report.tables, texts, strict=True):
         grid = _grid(pdf, table, rows, size)
-        total += _title_h(size) + grid.header_height(pdf, [c.title for c in table.columns])
-        total += max(1, count) * grid.row_h + GAP
-        if count < len(rows):
-            total += _note_line_h(size)
+        total += _title_h(size) + grid.header_height(pdf, [c.title for c in table.columns]) + GAP
     pdf.set_font(SANS, "", _note_size(size))
     for note in report.notes:
         lines = pdf.multi_cell(0, 1, printable(pdf, note), dry_run=True, output="LINES")
         total += max(1, len(lines) if isinstance(lines, list) else 1) * _note_line_h(size)
-    return total
+    return total, row_h
 
 
 def _grid(pdf: ReportPdf, table: Table, rows: list[list[str]], size: float) -> Grid:
@@ -111,7 +115,7 @@ def _grid(pdf: ReportPdf, table: Table, rows: list[list[str]], size: float) -> G
         widths=widths,
         aligns=[ALIGN[c.kind] for c in table.columns],
         size=size,
-        row_h=size * LINE + 1.0,
+        row_h=size * LINE + 1.0,  # as _heights counts it
         shaded=frozenset(i for i, c in enumerate(table.columns) if c.kind is ColumnKind.MARK),
     )
 

@@ -128,3 +128,12 @@ def test_a_name_looking_like_a_formula_stays_text() -> None:
 def test_a_report_without_tables_still_opens() -> None:
     (sheet,) = book_of(dataclasses.replace(samples.mastery(1), tables=()))
     assert sheet.cell(7, 1).value == "Нет данных."
+
+
+def test_the_chart_can_come_along_as_a_picture_sheet() -> None:
+    data = report_xlsx(samples.distribution(), with_chart=True)
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Отметки по классам", "Качество знаний", "Диаграмма"]
+    chart_sheet = book.worksheets[2]
+    assert isinstance(chart_sheet, Worksheet)
+    assert len(chart_sheet._images) == 1  # type: ignore[attr-defined]  # read pictures live there
