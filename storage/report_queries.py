@@ -18,6 +18,7 @@ from core.services.reports.source import (
     ClassRow,
     ControlMark,
     ControlWorkRow,
+    CurrentAverage,
     FinalRow,
     GroupRow,
     HolidayRow,
@@ -228,6 +229,42 @@ class SqlReportSource:
             query = query.where(m.student_id.in_(list(student_ids)))
         return [
             MarkTally(r[0], r[1], r[2], r[3], bool(r[4]), int(r[5]), float(r[6] or 0))
+            for r in await self._rows(query)
+        ]
+
+    async def current_averages(
+        self,
+        school_id: int,
+        start: dt.date,
+        end: dt.date,
+        group_ids: Collection[int] | None,
+        subject_ids: Collection[int] | None = None,
+    ) -> Sequence[CurrentAverage]:
+        m, x, w = t.marks.c, t.lessons.c, t.work_types.c
+        mark = case(*((m.value == str(n), n) for n in range(1, 6)), else_=0)
+        query: Select[Any] = (
+            select(
+                m.student_id,
+                x.group_id,
+                x.subject_id,
+                func.sum(w.weight * mark),
+                func.sum(w.weight),
+            )
+            .select_from(t.lessons)
+            .join(t.marks, m.lesson_id == x.id)
+            .join(t.work_types, w.id == m.work_type_id)
+            .where(
+                m.deleted_at.is_(None),
+                m.value.in_([str(n) for n in range(1, 6)]),
+                w.control.is_(False),
+            )
+            .group_by(m.student_id, x.group_id, x.subject_id)
+        )
+        query = self._lessons_in(query, school_id, start, end, group_ids)
+        if subject_ids is not None:
+            query = query.where(x.subject_id.in_(list(subject_ids)))
+        return [
+            CurrentAverage(r[0], r[1], r[2], float(r[3] or 0), float(r[4] or 0))
             for r in await self._rows(query)
         ]
 

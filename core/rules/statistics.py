@@ -236,6 +236,14 @@ def weighted_mean(tallies: Iterable[tuple[str, float]]) -> Decimal | None:
     return (total / weights).quantize(_CENTS, rounding=ROUND_HALF_UP)
 
 
+def average_of_sums(points: float, weight: float) -> Decimal | None:
+    """Σ(weight × mark) / Σweight, summed elsewhere (in the database), two places."""
+    if not weight:
+        return None
+    exact = Decimal(str(points)) / Decimal(str(weight))
+    return exact.quantize(_CENTS, rounding=ROUND_HALF_UP)
+
+
 def rounded_mark(average: Decimal | None) -> str | None:
     """The five-point mark an average stands for, x.5 up (4.50 → «5»)."""
     if average is None:

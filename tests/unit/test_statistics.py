@@ -9,12 +9,14 @@ from core.rules.statistics import (
     Comparison,
     MarkCounts,
     Standing,
+    average_of_sums,
     class_rates,
     compare,
     count_marks,
     degree_of_learning,
     mastery,
     mean_mark,
+    mean_of,
     percent,
     quality_rate,
     standing,
@@ -146,3 +148,14 @@ def test_control_mark_against_current_marks() -> None:
 
 def test_counts_are_zero_by_default() -> None:
     assert MarkCounts().counted == 0
+
+
+def test_averages_summed_in_the_database() -> None:
+    # «5» (1.0) and «3» (2.0): points 11, weight 3 → 3.67, as weighted_mean gives
+    assert average_of_sums(11.0, 3.0) == weighted_mean([("5", 1.0), ("3", 2.0)])
+    assert average_of_sums(0.0, 0.0) is None
+
+
+def test_mean_of_students_averages_skips_the_unknown() -> None:
+    assert mean_of([Decimal("5.00"), Decimal("4.00"), Decimal("3.00"), None]) == Decimal("4.00")
+    assert mean_of([None]) is None

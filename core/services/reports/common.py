@@ -85,10 +85,10 @@ async def teaching(frame: Frame) -> dict[tuple[int, int], set[int]]:
     """Who teaches each (group, subject): by the teaching load, by the timetable where the load
     has no line for it."""
     found: dict[tuple[int, int], set[int]] = {}
-    for load in await frame.source.loads(frame.school_id, frame.year.id):
+    for load in await frame.loads():
         found.setdefault((load.group_id, load.subject_id), set()).add(load.teacher_id)
     by_timetable: dict[tuple[int, int], set[int]] = {}
-    for slot in await frame.source.slots(frame.school_id, frame.year.id):
+    for slot in await frame.slots():
         by_timetable.setdefault((slot.group_id, slot.subject_id), set()).add(slot.teacher_id)
     for pair, teachers in by_timetable.items():
         found.setdefault(pair, teachers)

@@ -75,15 +75,17 @@ async def report(frame: Frame, now: dt.datetime) -> Report:
     marks: dict[int, dict[int, str]] = defaultdict(dict)
     for mark in await source.control_marks(school, [w.id for w in works]):
         marks[mark.work_id].setdefault(mark.student_id, mark.value)  # the first one counts
-    current: dict[tuple[int, int, int], list[tuple[str, float]]] = defaultdict(list)
+    current: dict[tuple[int, int, int], Decimal | None] = {}
     if works:
-        tallies = await source.mark_tallies(
-            school, frame.start, frame.end, {w.group_id for w in works}
-        )
-        for tally in tallies:
-            if not tally.control:
-                key = (tally.student_id, tally.group_id, tally.subject_id)
-                current[key].append((tally.value, tally.weight))
+        for row in await source.current_averages(
+            school,
+            frame.start,
+            frame.end,
+            {w.group_id for w in works},
+            {w.subject_id for w in works},
+        ):
+            key = (row.student_id, row.group_id, row.subject_id)
+            current[key] = st.average_of_sums(row.points, row.weight)
     rows = []
     everything = st.MarkCounts()
     labels: list[str] = []
@@ -95,9 +97,7 @@ async def report(frame: Frame, now: dt.datetime) -> Report:
         averages: list[Decimal | None] = []
         compared = dict.fromkeys(st.Comparison, 0)
         for student_id, value in written.items():
-            average = st.weighted_mean(
-                current.get((student_id, work.group_id, work.subject_id), [])
-            )
+            average = current.get((student_id, work.group_id, work.subject_id))
             averages.append(average)
             verdict = st.compare(value, average)
             if verdict is not None:

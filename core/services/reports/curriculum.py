@@ -61,7 +61,7 @@ async def report(frame: Frame, now: dt.datetime) -> Report:
     for (group_id, subject_id, _), n in to_date.lessons.items():
         planned_to_date[(group_id, subject_id)] += n
     hours: dict[tuple[int, int], float] = defaultdict(float)
-    for load in await source.loads(school, frame.year.id):
+    for load in await frame.loads():
         hours[(load.group_id, load.subject_id)] += load.hours_per_week
     given: dict[tuple[int, int], int] = defaultdict(int)
     topics_given: dict[tuple[int, int], int] = defaultdict(int)

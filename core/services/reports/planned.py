@@ -71,7 +71,7 @@ async def plan(frame: Frame, start: dt.date, end: dt.date) -> Plan:
         for weekday in range(1, 8):
             by_weekday[(regime, weekday)] = [d for d in found if d.isoweekday() == weekday]
     lessons: Counter[tuple[int, int, int]] = Counter()
-    for slot in await frame.source.slots(frame.school_id, frame.year.id):
+    for slot in await frame.slots():
         regime = regimes.get(slot.group_id, (None, 6))
         dates = by_weekday.get((regime, slot.weekday), [])
         first, last = max(start, slot.valid_from), min(end, slot.valid_to)

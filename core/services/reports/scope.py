@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -22,11 +22,13 @@ from core.services.reports import texts as txt
 from core.services.reports.source import (
     ClassRow,
     GroupRow,
+    LoadRow,
     MembershipRow,
     NameRow,
     PeriodRow,
     ReportSource,
     SchoolRow,
+    SlotRow,
     SubjectRow,
     YearRow,
 )
@@ -124,6 +126,19 @@ class Frame:
     pairs: frozenset[tuple[int, int]] | None = None  # a teacher's (group, subject)
     spans: dict[int, list[MembershipRow]] = field(default_factory=dict)  # class memberships
     class_of_group: dict[int, int] = field(default_factory=dict)  # whole-class group → class
+    _by_group: dict[int, list[MembershipRow]] | None = None
+    _loads: Sequence[LoadRow] | None = None
+    _slots: Sequence[SlotRow] | None = None
+
+    async def loads(self) -> Sequence[LoadRow]:
+        if self._loads is None:
+            self._loads = await self.source.loads(self.school_id, self.year.id)
+        return self._loads
+
+    async def slots(self) -> Sequence[SlotRow]:
+        if self._slots is None:
+            self._slots = await self.source.slots(self.school_id, self.year.id)
+        return self._slots
 
     @property
     def school_id(self) -> int:
@@ -183,10 +198,14 @@ class Frame:
         return ids
 
     def group_students(self, group_id: int, on_day: dt.date | None = None) -> set[int]:
+        if self._by_group is None:
+            self._by_group = defaultdict(list)
+            for m in self.memberships:
+                self._by_group[m.group_id].append(m)
         return {
             m.student_id
-            for m in self.memberships
-            if m.group_id == group_id and (on_day is None or m.active_on(on_day))
+            for m in self._by_group.get(group_id, ())
+            if on_day is None or m.active_on(on_day)
         }
 
     def scope_students(self, on_day: dt.date | None = None) -> set[int]:
@@ -363,14 +382,10 @@ async def _narrow(frame: Frame, finals: bool) -> None:
         if scope.id not in staff:
             raise NotFound(NOT_FOUND)
         pairs = {
-            (x.group_id, x.subject_id)
-            for x in await frame.source.loads(frame.school_id, frame.year.id)
-            if x.teacher_id == scope.id
+            (x.group_id, x.subject_id) for x in await frame.loads() if x.teacher_id == scope.id
         }
         pairs |= {
-            (x.group_id, x.subject_id)
-            for x in await frame.source.slots(frame.school_id, frame.year.id)
-            if x.teacher_id == scope.id
+            (x.group_id, x.subject_id) for x in await frame.slots() if x.teacher_id == scope.id
         }
         frame.pairs = frozenset(pairs)
         frame.group_ids = frozenset(g for g, _ in pairs)

@@ -148,6 +148,18 @@ class MarkTally:
 
 
 @dataclass(frozen=True)
+class CurrentAverage:
+    """A student's numeric current marks in a group's subject, without control works:
+    Σ(weight × mark) and Σweight, for the weighted average."""
+
+    student_id: int
+    group_id: int
+    subject_id: int
+    points: float
+    weight: float
+
+
+@dataclass(frozen=True)
 class ValueTally:
     """Current marks of one value in a group's subject."""
 
@@ -290,6 +302,18 @@ class ReportSource(Protocol):
     ) -> Sequence[MarkTally]:
         """Current marks (not deleted) of lessons in [start, end], counted per student, group,
         subject, value and whether of a control-work type."""
+        ...
+
+    async def current_averages(
+        self,
+        school_id: int,
+        start: dt.date,
+        end: dt.date,
+        group_ids: Collection[int] | None,
+        subject_ids: Collection[int] | None = None,
+    ) -> Sequence[CurrentAverage]:
+        """Per student, group and subject: the numeric marks «1»..«5» of lessons in [start, end]
+        of work types that are not control works, summed for the weighted average."""
         ...
 
     async def value_tallies(
