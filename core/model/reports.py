@@ -9,21 +9,23 @@ How the renderers read a report (documents.reports):
   None is an empty cell. Rows hold exactly one cell per column.
 - ``Table.totals`` is printed bold as the last row; a None first cell of a TEXT first column is
   printed «Итого».
-- ``Chart.categories`` and every ``Series.values`` have the same length; a chart with many
+- ``Chart.categories`` and every ``Series.values`` have the same length; a bar chart with many
   categories (a class of 30) is drawn with horizontal bars whatever its kind says.
 
 The final marks sheet (REP-8, «Сводная ведомость итоговых отметок») is a Report named
-FINAL_SHEET whose ``scope`` is the class («7А») and ``period`` the academic year; it holds ONE
-TABLE PER STUDY PERIOD, in order, THEN ONE FOR THE YEAR (``Table.title`` the period as printed:
-«1-я четверть», …, «Год»). Each of these tables has the same columns:
+FINAL_SHEET; the PDF prints each of its tables on its own A4 landscape page (30 students × 20
+subjects fit one page), the XLSX and CSV have a sheet or file per table like any other report.
+For a class it holds ONE TABLE PER STUDY PERIOD, in order, THEN ONE FOR THE YEAR (``Table.title``
+the period as printed: «1-я четверть», …, «Учебный год»), each with the same columns:
 - first the student, a TEXT column, «Фамилия И. О.», rows in the order to print (the renderer
   numbers them; do not add a «№» column);
-- then one MARK column per subject, in the curriculum's order: ``title`` the subject's name,
-  ``short`` its short name (printed when the full name does not fit the narrow column);
-  a cell is the final mark as written («5», «н/а», «НА», «ОСВ») or None when none is set.
-``totals`` (optional) is a last row such as the count of «2» per subject, first cell None.
-The PDF prints each table on its own A4 landscape page (30 students × 20 subjects fit one page);
-the XLSX and CSV have one sheet or file per period, like any other report.
+- then one MARK column per subject: ``title`` the subject's name or short name (printed upright,
+  wrapped; ``short``, when given, replaces a title too long for the narrow column); a cell is
+  the final mark as written («5», «н/а», «НА», «ОСВ») or None when none is set;
+- optionally more columns after them (e.g. the mean mark, AVERAGE), printed the same narrow way.
+``totals`` (optional) is a last row such as the count of «2» per subject. Other scopes follow the
+same shape, a page per table: a grade or the school a table per class (``title`` the class), a
+teacher a table per group and subject with a MARK column per period.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-FINAL_SHEET = "final_sheet"  # Report.name of the final marks sheet (REP-8), see above
+FINAL_SHEET = "final-sheet"  # Report.name of the final marks sheet (REP-8), see above
 
 # a cell holds what a spreadsheet cell would: text, a count, a measure, a date, or nothing
 Cell = str | int | float | Decimal | dt.date | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 TOTAL = "Итого"
@@ -63,6 +64,11 @@ def made_line(made: str) -> str:
     return f"{MADE_AT}: {made}"
 
 
-def final_sheet_line(scope: str, year: str, period: str) -> str:
-    """«Класс 7А · 2026/2027 учебный год · 1-я четверть» under the final sheet's title."""
-    return f"Класс {scope} · {year} · {period}"
+_CLASS_NAME = re.compile(r"^\d{1,2}\s*[-–]?\s*[А-ЯЁA-Z]{0,3}$")
+
+
+def final_sheet_line(scope: str, year: str, table: str) -> str:
+    """«Класс 7А · 2026/2027 учебный год · 1-я четверть» under the final sheet's title; a scope
+    that is not a class («7-е классы», «Вся школа», a teacher's groups) goes without «Класс»."""
+    label = f"Класс {scope}" if _CLASS_NAME.match(scope.strip()) else scope
+    return " · ".join(p for p in (label, year, table) if p)

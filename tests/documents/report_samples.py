@@ -191,21 +191,25 @@ def dynamics() -> Report:
 
 
 def final_sheet(students: int = 30, subjects: int = 20) -> Report:
-    """REP-8 as core.model.reports describes it: one table per period and one for the year."""
+    """REP-8 as core.model.reports describes it: one table per period and one for the year,
+    a MARK column per subject and the mean mark last."""
     names = SUBJECTS[:subjects]
     columns = (
         Column("student", "Обучающийся"),
         *(Column(f"subject-{i}", name, ColumnKind.MARK) for i, name in enumerate(names)),
+        Column("mean", "Средний балл", ColumnKind.AVERAGE),
     )
     tables = []
     for p, period in enumerate(PERIODS):
-        rows = tuple(
-            (student(s), *(_final_mark(s, j, p) for j in range(len(names))))
-            for s in range(students)
-        )
-        tables.append(Table(title=period, columns=columns, rows=rows))
+        rows = []
+        for s in range(students):
+            marks = [_final_mark(s, j, p) for j in range(len(names))]
+            digits = [int(m) for m in marks if m.isdigit()]
+            mean = Decimal(sum(digits)) / len(digits) if digits else None
+            rows.append((student(s), *marks, mean.quantize(Decimal("0.01")) if mean else None))
+        tables.append(Table(title=period, columns=columns, rows=tuple(rows)))
     return Report(
-        name=FINAL_SHEET,
+        name=FINAL_SHEET,  # "final-sheet", as core.services.reports.final_sheet names it
         title="Сводная ведомость итоговых отметок",
         school=SCHOOL,
         scope="7А",
