@@ -2,7 +2,15 @@
 
 On SIGTERM or Ctrl+C the bot stops taking updates, lets the ones in progress finish (at most
 SHUTDOWN_TIMEOUT seconds), then closes the database. The notices worker (NOTICES_IN_BOT) and the
-scheduled jobs (SCHEDULER) run in the same process unless switched off."""
+scheduled jobs (SCHEDULER) run in the same process unless switched off.
+
+Several instances (a region): each runs `dnevnik run --webhook` on PostgreSQL with the same
+REDIS_URL, behind one address. Conversations, flood limits and handled updates are shared in
+Redis (bot/shared_state.py); the notices workers claim with SKIP LOCKED; one process at a time
+runs the scheduled jobs. In webhook mode an update is acknowledged to Telegram only once it was
+handled, so an instance that dies mid-update loses nothing: Telegram delivers the update again
+(to another instance behind the address) and the shared ledger of update ids keeps it from
+changing data twice."""
 
 from __future__ import annotations
 
@@ -19,22 +27,34 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from app.bootstrap import open_database
+from app.scheduled_jobs import backup_store
 from app.settings import Settings
 from bot.context import BotContext
 from bot.factory import build_bot, build_dispatcher
 from bot.middlewares import InFlightMiddleware
 from bot.replies import set_commands
+from bot.shared_state import SharedState
+from core.ports import Clock
 
 log = logging.getLogger("dnevnik.run")
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-async def run(settings: Settings, *, webhook: bool) -> None:
+async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) -> None:
+    """``clock``: the system's unless a test gives its own (the same one for every part)."""
+    shared = SharedState.from_url(
+        settings.redis_url, settings.redis_prefix, settings.instance_lease_seconds
+    )
+    await shared.ping()
     db = await open_database(settings)
-    ctx = BotContext(db=db, code_ttl=dt.timedelta(days=settings.code_ttl_days))
-    dp = build_dispatcher(ctx)
+    if clock is not None:
+        db.clock = clock
+    ctx = BotContext(db=db, clock=db.clock, code_ttl=dt.timedelta(days=settings.code_ttl_days))
+    dp = build_dispatcher(ctx, shared)
     bot = build_bot(settings.bot_token, settings.telegram_api_url)
     in_flight: InFlightMiddleware = dp["in_flight"]
+    backups = backup_store(settings)
+    dp["backups"] = backups  # the coordinator's «Резервные копии»
 
     async def on_startup(bot: Bot) -> None:
         me = await bot.me()
@@ -47,7 +67,8 @@ async def run(settings: Settings, *, webhook: bool) -> None:
         from notifications.worker import run_worker
 
         worker = asyncio.create_task(
-            run_worker(db, bot, stop=stop_worker, rate=settings.notice_rate), name="notices"
+            run_worker(db, bot, stop=stop_worker, rate=settings.notice_rate, clock=clock),
+            name="notices",
         )
 
     scheduler: asyncio.Task[object] | None = None
@@ -55,7 +76,8 @@ async def run(settings: Settings, *, webhook: bool) -> None:
         from app.scheduled_jobs import build_scheduler
 
         scheduler = asyncio.create_task(
-            build_scheduler(db, settings).run(stop_worker), name="scheduler"
+            build_scheduler(db, settings, bot, backups=backups).run(stop_worker),
+            name="scheduler",
         )
 
     async def on_shutdown() -> None:
@@ -70,6 +92,7 @@ async def run(settings: Settings, *, webhook: bool) -> None:
                 "%d updates were still running after %.0f s", cut, settings.shutdown_timeout
             )
         await db.dispose()
+        await shared.close()
         log.info("database closed")
 
     dp.startup.register(on_startup)
@@ -113,7 +136,7 @@ async def run_worker_only(settings: Settings) -> None:
     if settings.scheduler:
         from app.scheduled_jobs import build_scheduler
 
-        tasks.append(build_scheduler(db, settings).run(stop))
+        tasks.append(build_scheduler(db, settings, bot).run(stop))
     try:
         await asyncio.gather(*tasks)
     finally:
@@ -127,9 +150,11 @@ async def _webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     if not settings.webhook_secret:
         log.warning("WEBHOOK_SECRET is empty: a random one is used for this run only")
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        app, path=WEBHOOK_PATH
-    )
+    # Answered once handled, not at once: an update whose instance dies on the way is not
+    # acknowledged, and Telegram delivers it again (behind a shared address: to another instance).
+    SimpleRequestHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
+    ).register(app, path=WEBHOOK_PATH)
     setup_application(app, dp, bot=bot)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()

@@ -22,6 +22,7 @@ from bot.middlewares import (
 )
 from bot.routers import (
     acknowledgements,
+    audit,
     class_view,
     common,
     deputy,
@@ -34,18 +35,29 @@ from bot.routers import (
     staff,
     start,
 )
+from bot.shared_state import SharedState
 from bot.texts import common as txt
 from core.services.errors import AccessDenied, NotFound, Refused
 
 log = logging.getLogger(__name__)
 
 
-def build_dispatcher(ctx: BotContext) -> Dispatcher:
+def build_dispatcher(ctx: BotContext, shared: SharedState | None = None) -> Dispatcher:
+    """``shared``: where conversations, flood counters and seen updates live — memory for one
+    instance (the default), Redis for several (REDIS_URL)."""
+    shared = shared or SharedState()
     in_flight = InFlightMiddleware()
-    dp = Dispatcher(ctx=ctx, in_flight=in_flight)
+    dp = Dispatcher(
+        storage=shared.fsm_storage(),
+        events_isolation=shared.events_isolation(),
+        ctx=ctx,
+        in_flight=in_flight,
+    )
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(DuplicateMiddleware())
-    dp.update.outer_middleware(FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds))
+    dp.update.outer_middleware(
+        FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds, shared.flood_storage())
+    )
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.update.outer_middleware(ActorMiddleware())
     dp.message.outer_middleware(CommandEndsInputMiddleware())
@@ -62,6 +74,7 @@ def build_dispatcher(ctx: BotContext) -> Dispatcher:
         deputy.build(),
         extracts.build(),
         acknowledgements.build(),
+        audit.build(),
         staff.build(),
         common.build_fallback(),
     )

@@ -7,6 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ConsentCb, DayCb, MenuCb
 from bot.texts import acknowledgements as at
+from bot.texts import audit as aut
 from bot.texts import common as ct
 from bot.texts import guardian as gt
 from bot.texts import staff as st
@@ -44,6 +45,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_CLASS_ATTENDANCE, "classattendance"),
         (st.BTN_SUMMARY, "summary"),
         (at.BTN_ACKS, "acks"),
+        (aut.BTN_AUDIT, "audit"),
         (st.BTN_LESSONS, "lessons"),
     ),
     Role.DISPATCHER: ((st.BTN_SUBSTITUTIONS, "subs"), (st.BTN_SUMMARY, "summary")),
@@ -51,11 +53,13 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_SUMMARY, "summary"),
         (st.BTN_CLASS_JOURNAL, "classjournal"),
         (st.BTN_CLASS_ATTENDANCE, "classattendance"),
+        (aut.BTN_AUDIT, "audit"),
     ),
     Role.COORDINATOR: (
         (st.BTN_STAFF_CODES, "staffcodes"),
         (st.BTN_ACCOUNTS, "accounts"),
         (st.BTN_SUMMARY, "summary"),
+        (aut.BTN_AUDIT, "audit"),
     ),
     Role.GUARDIAN: (
         *CHILD_VIEWS,

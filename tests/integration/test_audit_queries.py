@@ -156,3 +156,33 @@ async def test_the_chain_checked_on_demand_and_daily_alerts_the_coordinator(
     assert alert.school_id == school.school_id and alert.chat_ids == (7001,)
     assert alert.status.broken is not None and alert.status.broken.reason == "hash"
     assert "07.09.2026 10:00" in alert.text and "содержимое записи изменено" in alert.text
+
+
+class RecordingBot:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str) -> None:
+        self.sent.append((chat_id, text))
+
+
+async def test_the_daily_job_sends_the_alert_to_the_bound_coordinator(
+    db: Database, school: Seeded
+) -> None:
+    from app.scheduled_jobs import check_chains
+
+    clock = MovableClock(LESSON_2)
+    async with db.uow(clock) as uow:
+        [code] = await identity.issue_staff_codes_unchecked(
+            uow, school.school_id, "cli:test", now=clock.now(), staff_ids=[school.staff["Соколова"]]
+        )
+        assert isinstance(await identity.redeem_code(uow, 7001, code.code, clock.now()), Redeemed)
+    bot = RecordingBot()
+    assert await check_chains(db, bot, clock) == 0  # type: ignore[arg-type]
+    assert bot.sent == []
+    async with db.engine.begin() as conn:
+        await conn.execute(text("UPDATE audit_entries SET actor = 'someone' WHERE entity = 'mark'"))
+    assert await check_chains(db, bot, clock) == 1  # type: ignore[arg-type]
+    [(chat, message)] = bot.sent
+    assert chat == 7001
+    assert message.startswith("🚨 Ежедневная проверка журнала аудита")
