@@ -23,6 +23,7 @@ from bot.middlewares import (
 from bot.routers import (
     acknowledgements,
     audit,
+    backups,
     class_view,
     common,
     deputy,
@@ -75,6 +76,7 @@ def build_dispatcher(ctx: BotContext, shared: SharedState | None = None) -> Disp
         extracts.build(),
         acknowledgements.build(),
         audit.build(),
+        backups.build(),
         staff.build(),
         common.build_fallback(),
     )

@@ -8,6 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import ConsentCb, DayCb, MenuCb
 from bot.texts import acknowledgements as at
 from bot.texts import audit as aut
+from bot.texts import backups as bt
 from bot.texts import common as ct
 from bot.texts import guardian as gt
 from bot.texts import staff as st
@@ -60,6 +61,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_ACCOUNTS, "accounts"),
         (st.BTN_SUMMARY, "summary"),
         (aut.BTN_AUDIT, "audit"),
+        (bt.BTN_BACKUPS, "backups"),
     ),
     Role.GUARDIAN: (
         *CHILD_VIEWS,
