@@ -23,8 +23,8 @@ from documents.reports.pdf_base import (
     LINE,
     Grid,
     ReportPdf,
-    fit_widths,
-    natural_widths,
+    column_widths,
+    for_print,
     place_image,
     printable,
     table_texts,
@@ -52,6 +52,7 @@ def one_page_pdf(report: Report, *, tz: Zone = None) -> bytes:
     _, made = local_made_at(report, tz)
     pdf.footer_note = t.made_line(made)
     pdf.add_page()
+    report = for_print(report)
     texts = [table_texts(table) for table in report.tables]
     plan = _plan(pdf, report, texts)
     _heading(pdf, report)
@@ -110,7 +111,7 @@ def _heights(
 
 
 def _grid(pdf: ReportPdf, table: Table, rows: list[list[str]], size: float) -> Grid:
-    widths = fit_widths(natural_widths(pdf, table.columns, rows, size), pdf.width)
+    widths = column_widths(pdf, table.columns, rows, size, pdf.width)
     return Grid(
         widths=widths,
         aligns=[ALIGN[c.kind] for c in table.columns],

@@ -25,7 +25,8 @@ from documents.reports.pdf_base import (
     ALIGN,
     HEAD_FILL,
     ReportPdf,
-    fit_widths,
+    column_widths,
+    for_print,
     heading,
     natural_widths,
     place_image,
@@ -44,6 +45,7 @@ _TOTALS = FontFace(emphasis="BOLD")
 def report_pdf(report: Report, *, tz: Zone = None, chart_png: bytes | None = None) -> bytes:
     """The report as PDF bytes. ``chart_png`` is the chart drawn for print (made here from the
     report's chart when None; pass b"" to leave the chart out)."""
+    report = for_print(report)
     pdf = ReportPdf(landscape=False, margin=MARGIN)
     sizes = [_font_size(pdf, table) for table in report.tables]
     landscape = any(landscape for _, landscape in sizes)
@@ -102,7 +104,7 @@ def _table(pdf: ReportPdf, table: Table, size: float) -> None:
         pdf.set_font(SANS, "", BODY)
         pdf.cell(0, 5, t.NO_ROWS, new_x="LMARGIN", new_y="NEXT")
         return
-    widths = fit_widths(natural_widths(pdf, table.columns, texts, size), pdf.width)
+    widths = column_widths(pdf, table.columns, texts, size, pdf.width)
     has_totals = table.totals is not None
     pdf.set_font(SANS, "", size)
     with pdf.table(

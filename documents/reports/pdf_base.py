@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
@@ -37,6 +37,7 @@ ALIGN = {
     ColumnKind.DATE: "C",
 }
 FOOTER_Y = 8.0  # mm from the page's foot to the page number's line
+LIST_OVER = 5  # columns: a one-row table wider than this prints as a list (for_print)
 LOW_MARKS = frozenset({"2", "1", "н/а", "НА"})
 
 
@@ -130,6 +131,23 @@ def heading(pdf: ReportPdf, report: Report, tz: Zone, *, title: str | None = Non
     pdf.set_text_color(0)
 
 
+def for_print(report: Report) -> Report:
+    """The report with each table of one row and many columns (a class's summary: fifteen
+    figures) turned into a list of «Показатель | Значение» lines, which a page's width holds
+    and a reader reads down; the XLSX and CSV keep the row for analysis."""
+    tables = []
+    for table in report.tables:
+        if len(table.rows) == 1 and table.totals is None and len(table.columns) > LIST_OVER:
+            (row,) = table.rows
+            lines = tuple(
+                (c.title, cell_text(v, c.kind)) for c, v in zip(table.columns, row, strict=True)
+            )
+            columns = (Column("name", t.INDICATOR), Column("value", t.VALUE))
+            table = Table(table.title, columns, lines)
+        tables.append(table)
+    return replace(report, tables=tuple(tables))
+
+
 def table_texts(table: Table) -> list[list[str]]:
     """Every row (and the «Итого» row last) as printed."""
     from documents.reports.cells import totals_row
@@ -146,14 +164,53 @@ def natural_widths(
 ) -> list[float]:
     """Each column's width (mm) for its longest cell on one line and its header's longest word
     (headers wrap at spaces), at ``size`` pt."""
-    widths = []
-    for number, column in enumerate(columns):
-        pdf.set_font(SANS, "B", size)
-        head = max((text_width(pdf, w) for w in column.title.split()), default=0.0)
-        pdf.set_font(SANS, "", size)
-        body = max((text_width(pdf, row[number]) for row in rows), default=0.0)
-        widths.append(max(head, body) + 2 * PAD + 0.5)
-    return widths
+    return [
+        max(head, body)
+        for head, body in zip(
+            _header_widths(pdf, columns, size), body_widths(pdf, columns, rows, size), strict=True
+        )
+    ]
+
+
+def body_widths(
+    pdf: FPDF, columns: Sequence[Column], rows: Sequence[Sequence[str]], size: float
+) -> list[float]:
+    """Each column's width (mm) for its longest cell on one line, at ``size`` pt."""
+    pdf.set_font(SANS, "", size)
+    return [
+        max((text_width(pdf, row[number]) for row in rows), default=0.0) + 2 * PAD + 0.5
+        for number in range(len(columns))
+    ]
+
+
+def _header_widths(pdf: FPDF, columns: Sequence[Column], size: float) -> list[float]:
+    pdf.set_font(SANS, "B", size)
+    return [
+        max((text_width(pdf, w) for w in c.title.split()), default=0.0) + 2 * PAD + 0.5
+        for c in columns
+    ]
+
+
+def column_widths(
+    pdf: FPDF,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    size: float,
+    total: float,
+) -> list[float]:
+    """Widths (mm) that add up to at most ``total``. Columns wider for their header's long word
+    («Успеваемость» over «75,0») give way first — their header then breaks inside the word —
+    and only then are the widest cells capped (and cut with «…» by the grid)."""
+    body = body_widths(pdf, columns, rows, size)
+    natural = [max(h, b) for h, b in zip(_header_widths(pdf, columns, size), body, strict=True)]
+    if sum(natural) <= total:
+        return natural
+    floor = [max(b, 2 * PAD + text_width(pdf, "Ш" * 3)) for b in body]  # room for a syllable
+    if sum(floor) <= total:
+        excess = sum(n - f for n, f in zip(natural, floor, strict=True))
+        share = (total - sum(floor)) / excess if excess else 0.0
+        return [f + (n - f) * share for n, f in zip(natural, floor, strict=True)]
+    return fit_widths(floor, total)
 
 
 def fit_widths(natural: Sequence[float], total: float) -> list[float]:
@@ -189,7 +246,7 @@ class Grid:
     def header_lines(self, pdf: FPDF, titles: Sequence[str]) -> list[list[str]]:
         pdf.set_font(SANS, "B", self.size)
         return [
-            _wrap(pdf, printable(pdf, title), w - 2 * PAD)
+            _wrap(pdf, printable(pdf, title), w - 2 * PAD, hyphenate=True)
             for title, w in zip(titles, self.widths, strict=True)
         ]
 
@@ -228,15 +285,31 @@ class Grid:
         pdf.set_xy(pdf.l_margin, y + self.row_h)
 
 
-def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """``text`` broken at spaces into lines of ``width`` mm (a word too long is cut with «…»)."""
+def _wrap(pdf: FPDF, text: str, width: float, *, hyphenate: bool = False) -> list[str]:
+    """``text`` broken at spaces into lines of ``width`` mm; a word too long is broken with «-»
+    (``hyphenate``) or cut with «…»."""
     lines: list[str] = []
     for word in text.split():
         if lines and text_width(pdf, f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
+        elif hyphenate and text_width(pdf, word) > width:
+            lines.extend(_broken(pdf, word, width))
         else:
             lines.append(fit_text(pdf, word, width))
     return lines or [""]
+
+
+def _broken(pdf: FPDF, word: str, width: float) -> list[str]:
+    """``word`` in pieces that fit ``width``, each but the last ending with «-»."""
+    pieces: list[str] = []
+    while text_width(pdf, word) > width and len(word) > 2:
+        cut = len(word) - 1
+        while cut > 1 and text_width(pdf, word[:cut] + "-") > width:
+            cut -= 1
+        pieces.append(word[:cut] + "-")
+        word = word[cut:]
+    pieces.append(word)
+    return pieces
 
 
 def place_image(pdf: FPDF, png: bytes, x: float, y: float, w: float, h: float) -> float:

@@ -157,3 +157,18 @@ def test_one_page_report_cuts_rows_it_cannot_hold_and_says_how_many() -> None:
     text = flat(page.extract_text())
     assert "… и ещё строк:" in text
     assert samples.student(0) in text and "Итого" in text
+
+
+def test_a_one_row_summary_of_many_figures_prints_as_a_list() -> None:
+    figures = [
+        Column("teacher", "Классный руководитель"),
+        *(Column(f"f{i}", f"Показатель номер {i}, %", ColumnKind.PERCENT) for i in range(1, 15)),
+    ]
+    summary = Table("Общие показатели", tuple(figures), (("Иванова М. П.", *range(1, 15)),))
+    report = dataclasses.replace(samples.mastery(3), tables=(summary,), chart=None)
+    for data in (one_page_pdf(report), report_pdf(report)):
+        (page,) = read(data)
+        assert not is_landscape(page)  # a list, not fifteen columns
+        text = flat(page.extract_text())
+        assert "Показатель Значение Классный руководитель Иванова М. П." in text
+        assert "Показатель номер 14, % 14,0" in text
