@@ -95,7 +95,8 @@ async def build_synthetic_school(
     today = today or dt.datetime.now(ZoneInfo(timezone)).date()
     name = school_name or school_name_for(students, seed)
     started = time.perf_counter()
-    rows = synthetic_rows(students, seed, school_year_of(today))
+    year_start = school_year_of(today)
+    rows = synthetic_rows(students, seed, year_start, None if full_year else today)
     topic_rows, rows.topics = rows.topics, []
     async with db.uow() as uow:
         if await uow.repo(School).first(name=name) is not None:

@@ -122,6 +122,30 @@ class JournalStats:
         setattr(self, name, getattr(self, name) + len(batch.rows))
 
 
+@dataclass(frozen=True, slots=True)
+class _Member:
+    student: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    id: int
+    group_id: int
+    weekday: int
+    lesson_number: int
+    subject_id: int
+    teacher_id: int
+    room_id: int | None
+    valid_from: dt.date
+    valid_to: dt.date
+    kind: ActivityKind
+
+
 @dataclass
 class _Student:
     ability: float
@@ -149,14 +173,28 @@ class JournalMaker:
         for group in sorted(school.groups, key=lambda g: g.id or 0):
             if group.class_id is not None:
                 self.groups_of_class[group.class_id].append(group)
-        self.members: dict[int, list[GroupMembership]] = defaultdict(list)
+        # plain copies: reading a mapped entity's attribute costs more than the generation
+        self.members: dict[int, list[_Member]] = defaultdict(list)
         for m in sorted(school.memberships, key=lambda m: m.id or 0):
-            self.members[m.group_id].append(m)
-        self.entries: dict[int, list[TimetableEntry]] = defaultdict(list)
+            self.members[m.group_id].append(_Member(m.student_id, m.starts_on, m.ends_on))
+        self.entries: dict[int, list[_Entry]] = defaultdict(list)
         self.busy: dict[tuple[int, int], set[int]] = defaultdict(set)
         self.teachers_of_subject: dict[int, set[int]] = defaultdict(set)
         for e in sorted(school.entries, key=lambda e: e.id or 0):
-            self.entries[e.group_id].append(e)
+            self.entries[e.group_id].append(
+                _Entry(
+                    e.id or 0,
+                    e.group_id,
+                    e.weekday,
+                    e.lesson_number,
+                    e.subject_id,
+                    e.teacher_id,
+                    e.room_id,
+                    e.valid_from,
+                    e.valid_to,
+                    e.kind,
+                )
+            )
             self.busy[e.weekday, e.lesson_number].add(e.teacher_id)
             self.teachers_of_subject[e.subject_id].add(e.teacher_id)
         self.teachers = sorted({e.teacher_id for e in school.entries})
@@ -259,7 +297,7 @@ class JournalMaker:
         teacher_of: dict[tuple[int, int], int] = {}
         for group in groups:
             entries = self.entries.get(group.id or 0, [])
-            by_weekday: dict[int, list[TimetableEntry]] = defaultdict(list)
+            by_weekday: dict[int, list[_Entry]] = defaultdict(list)
             for e in entries:
                 by_weekday[e.weekday].append(e)
                 teacher_of[group.id or 0, e.subject_id] = e.teacher_id
@@ -267,6 +305,7 @@ class JournalMaker:
             sequence: dict[int, list[Row]] = defaultdict(list)  # subject → its lessons in order
             next_topic: dict[int, int] = defaultdict(int)
             for day in days:
+                present = [m.student for m in members if m.active_on(day)]
                 for e in sorted(
                     by_weekday.get(day.isoweekday(), []), key=lambda e: e.lesson_number
                 ):
@@ -275,7 +314,6 @@ class JournalMaker:
                     lesson = self._lesson(e, day, bells, next_topic)
                     lessons.append(lesson)
                     sequence[e.subject_id].append(lesson)
-                    present = [m.student_id for m in members if m.active_on(day)]
                     self.stats.student_lessons += len(present)
                     away = self._absences(lesson, present, students, absences)
                     if marks_given:
@@ -298,7 +336,7 @@ class JournalMaker:
     def _students(self, whole: StudyGroup, days: list[dt.date]) -> dict[int, _Student]:
         students: dict[int, _Student] = {}
         for m in self.members.get(whole.id or 0, []):
-            if m.student_id in students:
+            if m.student in students:
                 continue
             ability = min(4.9, max(2.5, self.rng.gauss(3.95, 0.55)))
             student = _Student(ability)
@@ -306,7 +344,7 @@ class JournalMaker:
             for _ in range(self._poisson(ILLNESS_EPISODES * frailty)):
                 start = self.rng.randrange(len(days))
                 student.ill.update(days[start : start + self.rng.randint(2, 7)])
-            students[m.student_id] = student
+            students[m.student] = student
         return students
 
     def _moment(self, day: dt.date, at: dt.time, minutes: int = 0) -> dt.datetime:
@@ -315,7 +353,7 @@ class JournalMaker:
 
     def _lesson(
         self,
-        e: TimetableEntry,
+        e: _Entry,
         day: dt.date,
         bells: dict[int, tuple[dt.time, dt.time]],
         next_topic: dict[int, int],
@@ -348,7 +386,7 @@ class JournalMaker:
             "substitute_id": substitute,
             "room_id": e.room_id,
             "kind": e.kind or ActivityKind.MAIN,
-            "entry_id": e.id,
+            "entry_id": e.id or None,
             "topic": topic,
             "topic_id": topic_id,
             "attendance_taken_at": self._moment(day, start, 5),
@@ -361,7 +399,7 @@ class JournalMaker:
             "_work": work,
         }
 
-    def _substitute(self, e: TimetableEntry, day: dt.date) -> int | None:
+    def _substitute(self, e: _Entry, day: dt.date) -> int | None:
         slot = (e.weekday, e.lesson_number)
 
         def free(t: int) -> bool:
@@ -534,7 +572,7 @@ class JournalMaker:
                 pid = period.id or 0
                 students = sorted(
                     {
-                        m.student_id
+                        m.student
                         for m in members
                         if m.starts_on <= period.ends_on
                         and (m.ends_on is None or m.ends_on >= period.ends_on)

@@ -721,9 +721,12 @@ def _bells() -> list[BellRow]:
 # --- the rows -----------------------------------------------------------------------------------
 
 
-def synthetic_rows(students: int, seed: int, year_start: int) -> SchoolYearRows:
+def synthetic_rows(
+    students: int, seed: int, year_start: int, until: dt.date | None = None
+) -> SchoolYearRows:
     """A school of ``students`` students for the school year starting in September of
-    ``year_start``, as workbook rows (see the module's docstring)."""
+    ``year_start``, as workbook rows (see the module's docstring). Students come and leave
+    during the year only up to ``until`` (the day the journal is kept to), when it is given."""
     if students < 1:
         raise ValueError("a school needs at least one student")
     rng = random.Random(seed)
@@ -764,7 +767,7 @@ def synthetic_rows(students: int, seed: int, year_start: int) -> SchoolYearRows:
         )
         for cls in classes
     }
-    rows.students = _students(classes, roster, year_start, rng)
+    rows.students = _students(classes, roster, year_start, until, rng)
     rows.guardians = [
         GuardianRow(
             ref=_ANY_REF,
@@ -854,7 +857,11 @@ def _staff(staffing: _Staffing, names: _Names, people: PeopleMaker) -> list[Staf
 
 
 def _students(
-    classes: Sequence[_Class], roster: dict[str, list[Child]], year_start: int, rng: random.Random
+    classes: Sequence[_Class],
+    roster: dict[str, list[Child]],
+    year_start: int,
+    until: dt.date | None,
+    rng: random.Random,
 ) -> list[StudentRow]:
     """About one student in a hundred comes during the year and one in a hundred leaves."""
     september = dt.date(year_start, 9, 1)
@@ -863,10 +870,13 @@ def _students(
         for i, child in enumerate(roster[cls.name]):
             enrolled, withdrawn = september, None
             roll = rng.random()
-            if roll < 0.01:
-                enrolled = september + dt.timedelta(days=rng.randrange(14, 200))
+            moved = september + dt.timedelta(days=rng.randrange(14, 240))
+            if until is not None and moved > until:
+                pass  # what happens after the journal's last day is not known yet
+            elif roll < 0.01:
+                enrolled = moved
             elif roll < 0.02:
-                withdrawn = september + dt.timedelta(days=rng.randrange(30, 240))
+                withdrawn = moved
             rows.append(
                 StudentRow(
                     ref=_ANY_REF,

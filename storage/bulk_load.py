@@ -47,7 +47,8 @@ async def next_id(uow: SqlUnitOfWork, kind: type) -> int:
 
 
 async def insert_rows(uow: SqlUnitOfWork, kind: type, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (column → value, the same columns in every row) in chunks."""
+    """Insert ``rows`` (column → value, the same columns in every row) in chunks. (Handing the
+    driver pre-processed tuples instead saved only some 15 % of the CPU time: not worth it.)"""
     if not rows:
         return
     statement = insert(table_of(kind))
