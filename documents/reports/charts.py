@@ -215,7 +215,8 @@ def _colours(chart: Chart) -> list[str]:
     colours = []
     others = iter(PALETTE * (1 + len(chart.series) // len(PALETTE)))
     for series in chart.series:
-        colours.append(MARK_COLOURS.get(series.name.strip()) or next(others))
+        mark = series.name.strip().strip("«»\"'")  # «5» and 5 alike
+        colours.append(MARK_COLOURS.get(mark) or next(others))
     return colours
 
 
@@ -224,7 +225,9 @@ def _value_axis(axes: Axes, chart: Chart, horizontal: bool, labelled: bool) -> N
 
     axis = axes.xaxis if horizontal else axes.yaxis
     axis.set_major_formatter(FuncFormatter(lambda value, _: t.number_text(value)))
-    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    whole = all(float(v).is_integer() for s in chart.series for v in s.values)
+    # counts get whole ticks: «1,5 урока» means nothing
+    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=whole))
     if chart.value_label:
         (axes.set_xlabel if horizontal else axes.set_ylabel)(chart.value_label)
     axes.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.8)
