@@ -58,6 +58,7 @@ SINGLE_ABSENCES = (
 ILLNESS_EPISODES = 1.2  # a year, on average; some students many more
 TEACHER_ILLNESS_EPISODES = 1.0
 NO_MARKS_GRADE = 1
+REVISION = "Повторение и обобщение изученного"
 
 HOMEWORK_TEXTS = (
     "§ {n}, вопросы после параграфа",
@@ -369,6 +370,8 @@ class JournalMaker:
             if position < len(plan):
                 topic, topic_id = plan[position].title, plan[position].id
                 next_topic[e.subject_id] += 1
+            else:  # the plan is through: the last lessons of the year go to revision
+                topic = REVISION
         substitute = None
         if (e.teacher_id, day) in self.teacher_ill:
             substitute = self._substitute(e, day)
