@@ -1,6 +1,6 @@
 """The archive of a school year (DATA-1): one ZIP file to keep on external media, readable
 without this program — per class its journal (lessons, topics, homework, attendance, marks) as
-CSV and XLSX, its finals (XLSX, and one CSV for the whole school), the year's audit log as JSON
+CSV, its finals (XLSX, and one CSV for the whole school), the year's audit log as JSON
 Lines with every entry's hash, a stdlib-only script that checks that chain, a README.txt in
 Russian, and SHA256SUMS for `sha256sum -c`.
 
@@ -10,29 +10,35 @@ electives) get a folder of their own. A student's finals are filed under their c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from core.model.audit import AuditEntry
 from core.model.grading import WorkType
 from core.model.groups import GroupKind, GroupMembership, SchoolClass, StudyGroup
+from core.model.identity import Actor, PersonKind, Role
 from core.model.journal import Absence, FinalMark, Homework, Lesson, Mark
 from core.model.people import StaffMember, Student
-from core.model.school import AcademicYear, School, StudyPeriod, Subject
+from core.model.reports import Report
+from core.model.school import AcademicYear, PeriodKind, School, StudyPeriod, Subject
 from core.ports import Clock, SystemClock, UnitOfWork
 from core.rules.audit_chain import canonical_json
 from core.services.finals import period_name
 from documents import year_archive_texts as txt
+
+log = logging.getLogger("dnevnik.archive")
 
 AuditReader = Callable[[int, dt.datetime, dt.datetime], AsyncIterator[AuditEntry]]
 Row = Sequence[object]
@@ -115,8 +121,8 @@ class _Year:
     classes: list[SchoolClass]
     groups: dict[int, StudyGroup]
     subjects: dict[int, Subject]
-    staff: dict[int, StaffMember]
-    students: dict[int, Student]
+    staff: dict[int, str]  # full names by id
+    students: dict[int, str]
     work_types: dict[int, WorkType]
     periods: dict[int, StudyPeriod]
     lessons: list[Lesson]
@@ -162,8 +168,8 @@ async def _gather(uow: UnitOfWork, school_name: str | None, start: int) -> _Year
         ),
         groups=groups,
         subjects=_by_id(await uow.repo(Subject).find(school_id=sid)),
-        staff=_by_id(await uow.repo(StaffMember).find(school_id=sid)),
-        students=_by_id(await uow.repo(Student).find(school_id=sid)),
+        staff=_names(await uow.repo(StaffMember).find(school_id=sid)),
+        students=_names(await uow.repo(Student).find(school_id=sid)),
         work_types=_by_id(await uow.repo(WorkType).find(school_id=sid)),
         periods=_by_id(await uow.repo(StudyPeriod).find(year_id=year.id)),
         lessons=lessons,
@@ -196,6 +202,10 @@ def _by_id(items: Iterable[Any]) -> dict[int, Any]:
     return {item.id: item for item in items if item.id is not None}
 
 
+def _names(people: Iterable[StaffMember | Student]) -> dict[int, str]:
+    return {p.id: p.full_name for p in people if p.id is not None}
+
+
 # --- the tables --------------------------------------------------------------------------------
 
 
@@ -207,9 +217,8 @@ def _utc(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%d.%m.%Y %H:%M:%S") if value else ""
 
 
-def _name(people: dict[int, Any], person_id: int | None) -> str:
-    person = people.get(person_id) if person_id is not None else None
-    return person.full_name if person is not None else ""
+def _name(people: dict[int, str], person_id: int | None) -> str:
+    return people.get(person_id, "") if person_id is not None else ""
 
 
 def _lesson_rows(data: _Year, lessons: list[Lesson]) -> list[Row]:
@@ -377,10 +386,10 @@ async def write_year_archive(
     """Write the archive of the school year starting in ``start`` into ``out_dir``."""
     now = (clock or SystemClock()).now()
     data = await _gather(uow, school_name, start)
+    sheets = await _final_sheets(uow, data, now)
     # nothing was changed: ending the transaction now (commit keeps what was read; a rollback
     # would expire it) lets the bot's writers go on while the files are drawn
     await uow.commit()
-    files: dict[str, bytes] = {}
     class_names = {c.id: c.name for c in data.classes if c.id is not None}
     by_class: dict[int | None, list[Lesson]] = defaultdict(list)
     cross: dict[int, list[Lesson]] = defaultdict(list)
@@ -396,45 +405,172 @@ async def write_year_archive(
         (f"{txt.JOURNALS}/{txt.CROSS_GROUPS}/{_safe(data.groups[g].name)}", cross[g])
         for g in sorted(cross, key=lambda g: data.groups[g].name)
     ]
-    for folder, lessons in folders:
-        tables = (
-            (txt.LESSONS, txt.LESSON_COLUMNS, _lesson_rows(data, lessons)),
-            (txt.ATTENDANCE, txt.ATTENDANCE_COLUMNS, _attendance_rows(data, lessons)),
-            (txt.MARKS, txt.MARK_COLUMNS, _mark_rows(data, lessons)),
+    root = _safe(txt.ROOT.format(school=data.school.name, start=start, end=start + 1))
+    path = out_dir / f"dnevnik-archive-{start}-{start + 1}-school{data.school.id}.zip"
+    out = _ZipOut(path, root, now)
+    try:
+        # the journal as CSV only: a year of a big school's marks is millions of cells, which
+        # openpyxl takes minutes to write; Excel opens these CSV files by a double click
+        for folder, lessons in folders:
+            out.add(
+                f"{folder}/{txt.LESSONS}.csv", _csv(txt.LESSON_COLUMNS, _lesson_rows(data, lessons))
+            )
+            out.add(
+                f"{folder}/{txt.ATTENDANCE}.csv",
+                _csv(txt.ATTENDANCE_COLUMNS, _attendance_rows(data, lessons)),
+            )
+            out.add(f"{folder}/{txt.MARKS}.csv", _csv(txt.MARK_COLUMNS, _mark_rows(data, lessons)))
+        for school_class in data.classes:
+            book = _finals_book(data, school_class)
+            if book is not None:
+                out.add(f"{txt.FINALS}/{_safe(school_class.name)}.xlsx", book)
+        pdfs = 0
+        for school_class, report in sheets:
+            pdf = _sheet_pdf(report, data.school.timezone)
+            if pdf is not None:
+                out.add(f"{txt.FINALS}/{_safe(school_class.name)}.pdf", pdf)
+                pdfs += 1
+        out.add(
+            f"{txt.FINALS}/{txt.FINALS_FILE}.csv",
+            _csv(txt.FINAL_COLUMNS, _final_rows(data, class_names)),
         )
-        for name, header, rows in tables:
-            files[f"{folder}/{name}.csv"] = _csv(header, rows)
-        files[f"{folder}.xlsx"] = _xlsx(tables)
-    for school_class in data.classes:
-        book = _finals_book(data, school_class)
-        if book is not None:
-            files[f"{txt.FINALS}/{_safe(school_class.name)}.xlsx"] = book
-    files[f"{txt.FINALS}/{txt.FINALS_FILE}.csv"] = _csv(
-        txt.FINAL_COLUMNS, _final_rows(data, class_names)
-    )
-    files[f"{txt.CLASSES_FILE}.csv"] = _csv(
-        txt.CLASS_COLUMNS,
-        [(c.name, c.grade, _name(data.staff, c.class_teacher_id)) for c in data.classes],
-    )
-    since, until = audit_window(start)
+        out.add(
+            f"{txt.CLASSES_FILE}.csv",
+            _csv(
+                txt.CLASS_COLUMNS,
+                [(c.name, c.grade, _name(data.staff, c.class_teacher_id)) for c in data.classes],
+            ),
+        )
+        since, until = audit_window(start)
+        assert data.school.id is not None
+        entries = 0
+        first_seq = None
+        with out.stream(f"{txt.AUDIT}/audit.jsonl") as log:
+            async for entry in audit(data.school.id, since, until):
+                first_seq = entry.seq if first_seq is None else first_seq
+                log.write(_audit_line(entry).encode("utf-8"))
+                entries += 1
+        out.add(f"{txt.AUDIT}/verify_audit.py", VERIFY_SCRIPT.encode("utf-8"))
+        out.add(
+            "README.txt",
+            _readme(data, now, since, until, first_seq, entries, pdfs > 0).encode("utf-8"),
+        )
+        out.finish()
+    finally:
+        out.discard()
+    return ArchiveResult(path, path.stat().st_size, len(data.classes), entries)
+
+
+async def _final_sheets(
+    uow: UnitOfWork, data: _Year, now: dt.datetime
+) -> list[tuple[SchoolClass, Report]]:
+    """The сводная ведомость of each class with finals, as the reports compute it (REP-8)."""
+    from core.services.reports.catalog import make_report
+    from core.services.reports.scope import ReportScope, StudyPeriodRef
+
     assert data.school.id is not None
-    log_lines: list[str] = []
-    first_seq = None
-    async for entry in audit(data.school.id, since, until):
-        if first_seq is None:
-            first_seq = entry.seq
-        log_lines.append(_audit_line(entry))
-    files[f"{txt.AUDIT}/audit.jsonl"] = "".join(log_lines).encode("utf-8")
-    files[f"{txt.AUDIT}/verify_audit.py"] = VERIFY_SCRIPT.encode("utf-8")
-    files["README.txt"] = _readme(data, now, since, until, first_seq, len(log_lines)).encode(
-        "utf-8"
+    # the archive is made from the console by whoever runs the server, who holds the whole
+    # database anyway: it reads as the head of school would
+    archivist = Actor(
+        telegram_user_id=None,
+        school_id=data.school.id,
+        kind=PersonKind.STAFF,
+        person_id=0,
+        name="archive",
+        role=Role.HEAD,
+        roles=frozenset({Role.HEAD}),
     )
-    files["SHA256SUMS"] = "".join(
-        f"{hashlib.sha256(content).hexdigest()}  {name}\n"
-        for name, content in sorted(files.items())
-    ).encode("utf-8")
-    path = _write_zip(data, start, out_dir, files, now)
-    return ArchiveResult(path, path.stat().st_size, len(data.classes), len(log_lines))
+    with_finals = {data.class_of_student.get(f.student_id) for f in data.finals}
+    sheets: list[tuple[SchoolClass, Report]] = []
+    for school_class in data.classes:
+        year = next(
+            (
+                p
+                for p in data.periods.values()
+                if p.kind is PeriodKind.YEAR and p.covers_grade(school_class.grade)
+            ),
+            None,
+        )
+        if school_class.id is None or school_class.id not in with_finals:
+            continue
+        if year is None or year.id is None:
+            continue
+        try:
+            report = await make_report(
+                uow,
+                archivist,
+                "final-sheet",
+                ReportScope.of_class(school_class.id),
+                StudyPeriodRef(year.id),
+                now=now,
+            )
+        except Exception:  # the XLSX and CSV finals are there whatever the PDF does
+            log.exception("final marks sheet of %s left out of the archive", school_class.name)
+            continue
+        sheets.append((school_class, report))
+    return sheets
+
+
+def _sheet_pdf(report: Report, timezone: str) -> bytes | None:
+    from documents.reports import Format, render
+
+    try:
+        return render(report, Format.PDF, tz=timezone)
+    except Exception:
+        log.exception("final marks sheet PDF left out of the archive")
+        return None
+
+
+class _ZipOut:
+    """The archive written as it is made (a year's tables never all in memory), each file's
+    sha256 noted for SHA256SUMS; under a temporary name until finished."""
+
+    def __init__(self, path: Path, root: str, now: dt.datetime) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.partial = path.with_name(f".{path.name}.partial")
+        self.root = root
+        self.stamp = now.astimezone(dt.UTC).timetuple()[:6]
+        self.sums: dict[str, str] = {}
+        self.zip = zipfile.ZipFile(self.partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(f"{self.root}/{name}", date_time=self.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    def add(self, name: str, content: bytes) -> None:
+        self.zip.writestr(self._info(name), content)
+        self.sums[name] = hashlib.sha256(content).hexdigest()
+
+    @contextlib.contextmanager
+    def stream(self, name: str) -> Iterator[_Hashing]:
+        with self.zip.open(self._info(name), "w", force_zip64=True) as target:
+            hashing = _Hashing(target)
+            yield hashing
+        self.sums[name] = hashing.digest.hexdigest()
+
+    def finish(self) -> None:
+        sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(self.sums.items()))
+        self.zip.writestr(self._info("SHA256SUMS"), sums.encode("utf-8"))
+        self.zip.close()
+        os.replace(self.partial, self.path)
+
+    def discard(self) -> None:
+        self.zip.close()
+        if self.partial.exists():
+            self.partial.unlink()
+
+
+class _Hashing:
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.target.write(data)
 
 
 def _audit_line(entry: AuditEntry) -> str:
@@ -466,6 +602,7 @@ def _readme(
     until: dt.datetime,
     first_seq: int | None,
     entries: int,
+    with_pdf: bool,
 ) -> str:
     start = data.year.starts_on.year
     return txt.README.format(
@@ -479,32 +616,12 @@ def _readme(
         audit=txt.AUDIT,
         since=_day(since.date()),
         until=_day((until - dt.timedelta(days=1)).date()),
-        pdf_note=txt.PDF_MISSING,
-        first_seq_before=(first_seq - 1) if first_seq else 0,
+        pdf_note=txt.PDF_PRESENT.format(finals=txt.FINALS) if with_pdf else txt.PDF_MISSING,
+        chain_start=txt.CHAIN_CONTINUES.format(first=first_seq, before=first_seq - 1)
+        if first_seq and first_seq > 1
+        else txt.CHAIN_FROM_START,
         audit_entries=entries,
     )
-
-
-def _write_zip(
-    data: _Year, start: int, out_dir: Path, files: dict[str, bytes], now: dt.datetime
-) -> Path:
-    root = _safe(txt.ROOT.format(school=data.school.name, start=start, end=start + 1))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"dnevnik-archive-{start}-{start + 1}-school{data.school.id}.zip"
-    partial = path.with_name(f".{path.name}.partial")
-    stamp = now.astimezone(dt.UTC).timetuple()[:6]
-    try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, content in sorted(files.items()):
-                info = zipfile.ZipInfo(f"{root}/{name}", date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, content)
-        os.replace(partial, path)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return path
 
 
 __all__ = ["ArchiveRefused", "ArchiveResult", "audit_window", "write_year_archive", "year_start"]

@@ -540,6 +540,7 @@ async def _restore_pg(
                 [
                     "pg_restore",
                     "--no-owner",
+                    "--single-transaction",  # all or nothing, and one commit instead of many
                     "--exit-on-error",
                     f"--dbname={new_name}",
                     str(backup),

@@ -96,7 +96,6 @@ async def test_the_archive_of_a_year_holds_the_journal_finals_and_a_verifiable_a
     assert absences[1][4:] == ["Волков Глеб Викторович", "Б"]
     marks = _csv_rows((journal_5a / "отметки.csv").read_bytes())
     assert marks[1][4:7] == ["Алексеев Артём Викторович", "5", "Ответ на уроке"]
-    assert (root / "Журналы" / "5А.xlsx").is_file()
     finals = _csv_rows((root / "Итоговые отметки" / "итоговые отметки.csv").read_bytes())
     assert finals[1][:5] == ["5А", "Алексеев Артём Викторович", "Математика", "1-я четверть", "4"]
 
@@ -105,6 +104,14 @@ async def test_the_archive_of_a_year_holds_the_journal_finals_and_a_verifiable_a
     sheet = load_workbook(root / "Итоговые отметки" / "5А.xlsx").worksheets[0]
     assert [c.value for c in sheet[1]] == ["Обучающийся", "Математика"]
     assert [c.value for c in sheet[2]] == ["Алексеев Артём Викторович", "4"]
+
+    from pypdf import PdfReader
+
+    pdf = " ".join(
+        page.extract_text() for page in PdfReader(root / "Итоговые отметки" / "5А.pdf").pages
+    )
+    assert "Сводная ведомость" in pdf and "Алексеев" in pdf
+    assert not (root / "Итоговые отметки" / "5Б.pdf").exists()  # 5Б has no finals yet
 
     readme = (root / "README.txt").read_text(encoding="utf-8")
     assert "sha256sum -c SHA256SUMS" in readme and "2026/2027" in readme
