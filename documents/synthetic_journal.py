@@ -15,8 +15,10 @@ What is plausible about it:
 - each student has an ability (most between «3» and «5», a few strong, a few weak) and a liking
   per subject; marks spread around it, written and control works a little lower;
 - marks: a written work for the whole group in about one lesson in seven, otherwise answers and
-  homework for about a third of the students; every present student on a control work's day;
-  none in 1st grade (безотметочное обучение);
+  homework for almost half of the students (about one mark per student in two lessons, some
+  twelve a week); every present student on a control work's day; none in 1st grade
+  (безотметочное обучение); one in 200 entered late by the deputy, one in 500 deleted with a
+  reason (kept, as the journal keeps them);
 - absences about 6–7 % of student-lessons: illness streaks of 2–7 school days («Б» all day, some
   students ill far more often than others) and single lessons «Н», «У», «О»;
 - substitutions about 2 % of lessons: a teacher ill for a few days, each lesson given by a
@@ -59,6 +61,10 @@ ILLNESS_EPISODES = 1.2  # a year, on average; some students many more
 TEACHER_ILLNESS_EPISODES = 1.0
 NO_MARKS_GRADE = 1
 REVISION = "Повторение и обобщение изученного"
+# marks entered after the deadline (by the deputy; REP-5 counts them), marks deleted with a reason
+LATE_SHARE = 0.005
+DELETED_SHARE = 0.002
+DELETED_REASON = "Отметка выставлена не тому ученику"
 
 HOMEWORK_TEXTS = (
     "§ {n}, вопросы после параграфа",
@@ -499,6 +505,9 @@ class JournalMaker:
                 continue
             work_type = kinds[0] if len(kinds) == 1 else self.rng.choice(kinds)
             value = self._value(subject, student, harder)
+            roll = self.rng.random()
+            late = roll < LATE_SHARE
+            deleted = LATE_SHARE <= roll < LATE_SHARE + DELETED_SHARE
             out.append(
                 {
                     "school_id": self.s.school_id,
@@ -507,14 +516,16 @@ class JournalMaker:
                     "work_type_id": work_type.id,
                     "value": value,
                     "posted_by": given_by,
-                    "posted_at": posted,
+                    "posted_at": posted + dt.timedelta(days=3) if late else posted,
                     "note": None,
-                    "late": False,
-                    "deleted_at": None,
-                    "reason": None,
-                    "version": 1,
+                    "late": late,
+                    "deleted_at": posted + dt.timedelta(hours=1) if deleted else None,
+                    "reason": DELETED_REASON if deleted else None,
+                    "version": 2 if deleted else 1,
                 }
             )
+            if deleted:
+                continue  # a deleted mark counts for nothing
             if period is not None and period.id is not None:
                 key = (period.id, lesson["group_id"], subject, sid)
                 acc = sums.get(key)

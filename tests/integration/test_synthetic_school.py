@@ -101,7 +101,11 @@ async def test_a_small_school_has_a_plausible_journal(db: Database) -> None:
         .add_columns(t.marks.c.value, t.work_types.c.weight)
         .join(t.lessons, t.lessons.c.id == t.marks.c.lesson_id)
         .join(t.work_types, t.work_types.c.id == t.marks.c.work_type_id)
-        .where(t.marks.c.school_id == sid, t.lessons.c.on_date <= dt.date(2026, 10, 23)),
+        .where(
+            t.marks.c.school_id == sid,
+            t.marks.c.deleted_at.is_(None),
+            t.lessons.c.on_date <= dt.date(2026, 10, 23),
+        ),
     )
     by_key: dict[tuple[object, ...], list[tuple[str, float]]] = defaultdict(list)
     for student, group, subject, value, weight in marks:
