@@ -33,6 +33,7 @@ from bot.routers import (
     lesson,
     marks,
     notices,
+    reports,
     staff,
     start,
 )
@@ -77,6 +78,7 @@ def build_dispatcher(ctx: BotContext, shared: SharedState | None = None) -> Disp
         acknowledgements.build(),
         audit.build(),
         backups.build(),
+        reports.build(),
         staff.build(),
         common.build_fallback(),
     )

@@ -11,6 +11,7 @@ from bot.texts import audit as aut
 from bot.texts import backups as bt
 from bot.texts import common as ct
 from bot.texts import guardian as gt
+from bot.texts import reports as rt
 from bot.texts import staff as st
 from core.model.identity import Actor, ConsentAnswer, Role
 
@@ -27,7 +28,11 @@ CHILD_VIEWS: tuple[tuple[str, str], ...] = (
 )
 
 MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
-    Role.TEACHER: ((st.BTN_LESSONS, "lessons"), (st.BTN_FINALS, "finals")),
+    Role.TEACHER: (
+        (st.BTN_LESSONS, "lessons"),
+        (st.BTN_FINALS, "finals"),
+        (rt.BTN_REPORTS, "reports"),
+    ),
     Role.CLASS_TEACHER: (
         (st.BTN_LESSONS, "lessons"),
         (st.BTN_FINALS, "finals"),
@@ -37,6 +42,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_CONSENTS, "consents"),
         (st.BTN_EXTRACTS, "extracts"),
         (at.BTN_ACKS, "acks"),
+        (rt.BTN_REPORTS, "reports"),
     ),
     Role.DEPUTY: (
         (st.BTN_SUBSTITUTIONS, "subs"),
@@ -45,6 +51,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_CLASS_JOURNAL, "classjournal"),
         (st.BTN_CLASS_ATTENDANCE, "classattendance"),
         (st.BTN_SUMMARY, "summary"),
+        (rt.BTN_REPORTS, "reports"),
         (at.BTN_ACKS, "acks"),
         (aut.BTN_AUDIT, "audit"),
         (st.BTN_LESSONS, "lessons"),
@@ -54,12 +61,14 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         (st.BTN_SUMMARY, "summary"),
         (st.BTN_CLASS_JOURNAL, "classjournal"),
         (st.BTN_CLASS_ATTENDANCE, "classattendance"),
+        (rt.BTN_REPORTS, "reports"),
         (aut.BTN_AUDIT, "audit"),
     ),
     Role.COORDINATOR: (
         (st.BTN_STAFF_CODES, "staffcodes"),
         (st.BTN_ACCOUNTS, "accounts"),
         (st.BTN_SUMMARY, "summary"),
+        (rt.BTN_REPORTS, "reports"),
         (aut.BTN_AUDIT, "audit"),
         (bt.BTN_BACKUPS, "backups"),
     ),
