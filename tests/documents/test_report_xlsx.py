@@ -12,8 +12,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from PIL import Image
 
 from core.model.reports import Cell, Column, ColumnKind, Report, Table
+from documents.reports import charts
 from documents.reports.xlsx import report_xlsx
 from tests.documents import report_samples as samples
 
@@ -130,7 +132,11 @@ def test_a_report_without_tables_still_opens() -> None:
     assert sheet.cell(7, 1).value == "Нет данных."
 
 
-def test_the_chart_can_come_along_as_a_picture_sheet() -> None:
+def test_the_chart_can_come_along_as_a_picture_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the chart itself is drawn in test_report_charts; here a stand-in spares matplotlib's second
+    picture = io.BytesIO()
+    Image.new("RGB", (1080, 700), "white").save(picture, format="PNG")
+    monkeypatch.setattr(charts, "chart_png", lambda report: picture.getvalue())
     data = report_xlsx(samples.distribution(), with_chart=True)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Отметки по классам", "Качество знаний", "Диаграмма"]
