@@ -656,5 +656,14 @@ def _register_security() -> None:
 _register_security()
 
 
+def _register_reports() -> None:
+    from app.cli_reports import register
+
+    register(app)
+
+
+_register_reports()
+
+
 def main() -> None:
     app()

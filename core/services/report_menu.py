@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from core.model.groups import SchoolClass
 from core.model.identity import Actor, PersonKind, Role
+from core.model.people import StaffMember, Student
 from core.model.school import AcademicYear, StudyPeriod
 from core.ports import UnitOfWork
 from core.rules.access import ADMINISTRATION
+from core.rules.names import NameIndex
 from core.services import report_menu_texts as txt
-from core.services.errors import NOT_ALLOWED, AccessDenied
+from core.services.errors import NOT_ALLOWED, AccessDenied, Refused
 from core.services.finals import period_name
 from core.services.identity import class_roster
 from core.services.reports.catalog import KINDS
@@ -26,6 +29,8 @@ from core.services.reports.scope import (
     ScopeKind,
     StudyPeriodRef,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -152,3 +157,85 @@ def parse_period(code: str, today: dt.date) -> ReportPeriod:
     if kind == "d":
         return DateRange(dt.date.fromisoformat(value), today)
     raise ValueError(code)
+
+
+# --- the same choices typed (the `dnevnik report` command) -----------------------------------
+
+
+async def find_scope(
+    uow: UnitOfWork,
+    actor: Actor,
+    today: dt.date,
+    *,
+    class_name: str | None = None,
+    grade: int | None = None,
+    teacher: str | None = None,
+    student: str | None = None,
+) -> ReportScope:
+    """A scope named as a person would type it; Refused (in Russian) when it names nothing or
+    several. No name: the whole school."""
+    named = [x for x in (class_name, grade, teacher, student) if x is not None]
+    if len(named) > 1:
+        raise Refused(txt.ONE_SCOPE)
+    if grade is not None:
+        return ReportScope.grade(grade)
+    if class_name is not None:
+        year = await _year(uow, actor.school_id, today)
+        wanted = class_name.replace(" ", "").upper()
+        for school_class in await uow.repo(SchoolClass).find(school_id=actor.school_id):
+            current = year is not None and school_class.year_id == year.id
+            if current and school_class.name.replace(" ", "").upper() == wanted:
+                return ReportScope.of_class(school_class.id or 0)
+        raise Refused(txt.NO_CLASS.format(name=class_name))
+    if teacher is not None:
+        staff = NameIndex[StaffMember]()
+        for member in await uow.repo(StaffMember).find(school_id=actor.school_id):
+            staff.add(member, member.last_name, member.first_name, member.middle_name)
+        return ReportScope.teacher(_one(staff.lookup(teacher), teacher).id or 0)
+    if student is not None:
+        students = NameIndex[Student]()
+        for pupil in await uow.repo(Student).find(school_id=actor.school_id):
+            students.add(pupil, pupil.last_name, pupil.first_name, pupil.middle_name)
+        return ReportScope.student(_one(students.lookup(student), student).id or 0)
+    return ReportScope.school()
+
+
+def _one(found: list[T], name: str) -> T:
+    if not found:
+        raise Refused(txt.NO_PERSON.format(name=name))
+    if len(found) > 1:
+        raise Refused(txt.MANY_PEOPLE.format(name=name, count=len(found)))
+    return found[0]
+
+
+async def find_period(
+    uow: UnitOfWork,
+    actor: Actor,
+    today: dt.date,
+    *,
+    name: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> ReportPeriod:
+    """«1-я четверть», «учебный год» (as the bot shows them), or dates; by default the study
+    period going on today, or the year so far."""
+    if start is not None or end is not None:
+        year = await _year(uow, actor.school_id, today)
+        first = start or (year.starts_on if year else today)
+        return DateRange(first, end or today)
+    choices = await periods_for(uow, actor, today)
+    if name is not None:
+        wanted = name.strip().lower()
+        for choice in choices:
+            if choice.label.lower() == wanted:
+                return parse_period(choice.code, today)
+        raise Refused(txt.NO_PERIOD.format(name=name, names=", ".join(c.label for c in choices)))
+    for period in sorted(
+        await uow.repo(StudyPeriod).find(school_id=actor.school_id),
+        key=lambda p: p.ends_on - p.starts_on,
+    ):
+        if period.starts_on <= today <= period.ends_on and period.id is not None:
+            return StudyPeriodRef(period.id)
+    if not choices:
+        raise Refused(txt.NO_YEAR)
+    return parse_period(choices[-1].code, today)
