@@ -60,7 +60,8 @@ def test_a_report_is_written_in_every_format_asked(
         env={"COLUMNS": "250"},
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Отчёт «Неудовлетворительные отметки и темы» — 5А, 1-я четверть 2026/2027" in result.output
+    made = "Отчёт «Неудовлетворительные отметки и темы» — 5А, 1-я четверть 2026/2027"
+    assert made in result.output
     files = sorted(p.suffix for p in out.iterdir())
     assert ".xlsx" in files and ".pdf" in files and ".csv" in files
     [xlsx] = out.glob("*.xlsx")
