@@ -12,13 +12,16 @@ smaller. Values are written on the bars when there are few enough to read; the a
 stops at ``value_max`` (100 for percentages, 5 for a mean mark). Numbers use the decimal comma.
 
 matplotlib is imported inside the functions: the bot must not pay ~1 s and ~30 MB at start for a
-chart someone may never ask for. pyplot is never used (no global figure registry, thread-safe).
+chart someone may never ask for. pyplot is never used (no global figure registry); the sizes are
+set through matplotlib's global rcParams for the time of one drawing, so drawings are serialised
+by a lock — the bot may draw in worker threads (asyncio.to_thread), and a chart takes 0.1–0.5 s.
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,6 +67,7 @@ MARK_COLOURS = {
 }
 PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
 MAX_LABELLED_BARS = {"vertical": 16, "horizontal": 60}
+_DRAWING = threading.Lock()  # rcParams are global: one drawing at a time
 TOP_PAD = 0.08  # inches above the title
 LEADING = 1.3  # line height over font size
 MIN_SEGMENT_SHARE = 0.07
@@ -93,7 +97,7 @@ def chart_png(report: Report, style: Style = PHONE, *, height_in: float | None =
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
-    with rc_context(rc):  # type: ignore[arg-type]  # the stubs list every key as a Literal
+    with _DRAWING, rc_context(rc):  # type: ignore[arg-type]  # the stubs list keys as Literals
         figure = Figure(figsize=(style.width_in, height), dpi=style.dpi, layout="constrained")
         axes = figure.subplots()
         _titles(figure, report, chart, style)
