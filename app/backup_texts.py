@@ -25,10 +25,10 @@ BACKUPS_TITLE = "Резервные копии в {dir}"
 COL_FILE = "Файл"
 COL_TAKEN = "Сделана (UTC)"
 COL_SIZE = "Размер"
-COL_CHECK = "Контрольная сумма"
-CHECK_OK = "совпадает"
-CHECK_BAD = "НЕ СОВПАДАЕТ"
-CHECK_MISSING = "нет файла .sha256"
+COL_CHECK = "SHA-256"
+CHECK_OK = "верна"
+CHECK_BAD = "НЕВЕРНА"
+CHECK_MISSING = "нет .sha256"
 CHECK_PRESENT = "есть"
 
 RESTORE_HELP = (
@@ -80,6 +80,10 @@ RESTORE_REFUSED = {
     "restore": "pg_restore сообщил об ошибке ({detail}). Рабочая база не изменена.",
     "disk_full": (
         "Не хватило места на диске для восстановления ({detail}). Рабочая база не изменена."
+    ),
+    "in_use": (
+        "Бот работает с базой {detail} (запущен dnevnik run или dnevnik worker). Остановите "
+        "его и повторите восстановление. Рабочая база не изменена."
     ),
 }
 

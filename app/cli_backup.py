@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from documents.year_archive import ArchiveResult
     from storage.backup import BackupStore
 
-console = Console()
+console = Console(soft_wrap=True)  # a path or a checksum is copied whole, never broken
 
 
 def register(app: typer.Typer) -> None:
@@ -90,7 +90,11 @@ def backups(
         return
     table = Table(title=txt.BACKUPS_TITLE.format(dir=settings.backup_dir))
     for column in (txt.COL_FILE, txt.COL_TAKEN, txt.COL_SIZE, txt.COL_CHECK):
-        table.add_column(column, justify="right" if column == txt.COL_SIZE else "left")
+        table.add_column(
+            column,
+            justify="right" if column == txt.COL_SIZE else "left",
+            no_wrap=column in (txt.COL_FILE, txt.COL_SIZE),
+        )
     for item in found:
         if item.sha256 is None:
             state = txt.CHECK_MISSING
@@ -99,7 +103,7 @@ def backups(
         else:
             state = txt.CHECK_PRESENT
         table.add_row(
-            item.name, item.taken_at.strftime("%d.%m.%Y %H:%M:%S"), txt.size(item.size), state
+            item.name, item.taken_at.strftime("%d.%m.%Y %H:%M"), txt.size(item.size), state
         )
     console.print(table)
 

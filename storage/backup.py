@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import errno
+import fcntl
 import gzip
 import hashlib
 import logging
@@ -368,7 +369,8 @@ class BackupStore:
 class RestoreRefused(Exception):
     """The backup was not put in place; the live database is untouched.
 
-    ``reason``: missing, kind, no_checksum, checksum, damaged, integrity, chain, restore, disk_full.
+    ``reason``: missing, kind, no_checksum, checksum, damaged, integrity, chain, restore,
+    disk_full, in_use.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -418,7 +420,10 @@ async def _restore_sqlite(
     url: str, backup: Path, actor: str, clock: Clock, stamp: str
 ) -> RestoreResult:
     live = _sqlite_path(url)
+    if await asyncio.to_thread(_bot_running, live):
+        raise RestoreRefused("in_use", str(live))
     new = live.with_name(f"{live.name}.restore-{stamp}")
+    await asyncio.to_thread(live.parent.mkdir, parents=True, exist_ok=True)
     try:
         try:
             await asyncio.to_thread(_decompress, backup, new)
@@ -441,6 +446,21 @@ async def _restore_sqlite(
     put_aside = await asyncio.to_thread(_swap_files, live, new, aside)
     log.warning("database restored from %s into %s (previous kept as %s)", backup, live, put_aside)
     return RestoreResult(backup, schools, str(live), put_aside)
+
+
+def _bot_running(live: Path) -> bool:
+    """Best effort: `dnevnik run` and `dnevnik worker` (with SCHEDULER=true) hold an exclusive
+    flock on ``<database>.scheduler.lock`` while they run (notifications/scheduler.py)."""
+    lock = live.with_name(live.name + ".scheduler.lock")
+    if not lock.exists():
+        return False
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
 
 
 def _swap_files(live: Path, new: Path, aside: Path) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import errno
+import fcntl
 import gzip
 import hashlib
 import logging
@@ -200,6 +201,15 @@ async def test_a_damaged_or_forged_copy_is_refused_and_the_live_database_is_unto
         await restore_backup(url, forged, "cli:test")
     assert refused.value.reason == "chain" and "seq 3" in refused.value.detail
 
+    # the bot still runs: its scheduler holds the lock beside the database
+    lock = live_path.with_name(live_path.name + ".scheduler.lock")
+    with lock.open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RestoreRefused) as refused:
+            await restore_backup(url, taken.path, "cli:test")
+        assert refused.value.reason == "in_use"
+    lock.unlink()
+
     bare = backups / "dnevnik-2026-11-03T030000Z.sqlite3.gz"
     shutil.copy(taken.path, bare)
     with pytest.raises(RestoreRefused) as refused:
@@ -297,7 +307,7 @@ def test_the_commands_back_up_list_and_restore_in_russian(tmp_path: Path) -> Non
     assert "Резервная копия готова" in made.output
     [backup] = list_backups(tmp_path / "b")
     listed = runner.invoke(app, ["backups", "--check"], env={**env, "COLUMNS": "200"})
-    assert backup.name in listed.output and "совпадает" in listed.output
+    assert backup.name in listed.output and "верна" in listed.output
     declined = runner.invoke(app, ["restore", str(backup.path)], env=env, input="n\n")
     assert declined.exit_code == 1 and "отменено" in declined.output
     restored = runner.invoke(app, ["restore", str(backup.path), "--yes"], env=env)
