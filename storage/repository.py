@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, Integer, SmallInteger, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
+
+
+def _bound(column_type: Any) -> int:
+    if isinstance(column_type, BigInteger):
+        return 2**63
+    if isinstance(column_type, SmallInteger):
+        return 2**15
+    if isinstance(column_type, Integer):
+        return 2**31
+    return 2**63  # no database binds a larger integer
 
 
 class SqlRepository(Generic[T]):
@@ -16,7 +26,21 @@ class SqlRepository(Generic[T]):
         self.session = session
         self.kind = kind
 
+    def _fits(self, name: str, value: Any) -> bool:
+        """Whether the column could hold the value. An id from a forged button may be any
+        integer; one out of the column's range is no row's, and the driver would fail on it."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            return True
+        prop = inspect(self.kind).attrs.get(name)
+        columns = getattr(prop, "columns", None)
+        if not columns:
+            return True
+        limit = _bound(columns[0].type)
+        return -limit <= value < limit
+
     async def get(self, entity_id: int) -> T | None:
+        if not self._fits("id", entity_id):
+            return None
         return await self.session.get(self.kind, entity_id)
 
     async def add(self, item: T) -> T:
@@ -27,9 +51,13 @@ class SqlRepository(Generic[T]):
         await self.session.delete(item)
 
     async def find(self, **equal_to: Any) -> Sequence[T]:
+        if not all(self._fits(name, value) for name, value in equal_to.items()):
+            return []
         query = select(self.kind).filter_by(**equal_to).order_by(self.kind.id)  # type: ignore[attr-defined]
         return (await self.session.scalars(query)).all()
 
     async def first(self, **equal_to: Any) -> T | None:
+        if not all(self._fits(name, value) for name, value in equal_to.items()):
+            return None
         query = select(self.kind).filter_by(**equal_to).order_by(self.kind.id).limit(1)  # type: ignore[attr-defined]
         return (await self.session.scalars(query)).first()

@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.context import BotContext
 from bot.texts import deputy as txt
 from core.model.identity import Actor
+from core.services.errors import NOT_FOUND, NotFound
 from core.services.substitutions import (
     FreeTeacher,
 )
@@ -36,7 +37,10 @@ def day_number(day: dt.date) -> int:
 
 
 def from_number(number: int) -> dt.date:
-    return dt.date(number // 10000, number // 100 % 100, number % 100)
+    try:
+        return dt.date(number // 10000, number // 100 % 100, number % 100)
+    except (ValueError, OverflowError) as error:  # a forged button: no such day
+        raise NotFound(NOT_FOUND) from error
 
 
 def short_day(day: dt.date) -> str:

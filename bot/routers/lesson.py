@@ -33,6 +33,7 @@ from core.model.identity import Actor
 from core.model.journal import AbsenceKind
 from core.rules.journal import next_absence
 from core.services import journal, lesson_content
+from core.services.errors import NOT_FOUND, NotFound
 from core.services.journal import LessonKey, LessonView
 from core.services.journal_texts import ABSENCE_LETTERS
 from core.services.timetable import school_today
@@ -44,7 +45,10 @@ def _day_number(day: dt.date) -> int:
 
 
 def _from_number(number: int) -> dt.date:
-    return dt.date(number // 10000, number // 100 % 100, number % 100)
+    try:
+        return dt.date(number // 10000, number // 100 % 100, number % 100)
+    except (ValueError, OverflowError) as error:  # a forged button: no such day
+        raise NotFound(NOT_FOUND) from error
 
 
 # --- «Мои уроки» ----------------------------------------------------------------------------
