@@ -57,6 +57,20 @@ class Settings(BaseSettings):
     remind_unacknowledged_days: int = Field(
         default=3, ge=1, le=30, description="Remind guardians of notices unacknowledged this long"
     )
+    redis_url: str = Field(
+        default="",
+        description="Redis shared by several bot instances; empty: memory (one instance)",
+    )
+    redis_prefix: str = Field(
+        default="dnevnik", description="Prefix of this deployment's keys in Redis"
+    )
+    instance_lease_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Several instances: after how long another one takes over an update or a"
+        " conversation held by an instance that stopped answering",
+    )
     shutdown_timeout: float = Field(
         default=20.0, description="Seconds to let updates in progress finish on stop"
     )

@@ -16,11 +16,13 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import BotContext
 from bot.texts import common as txt
+from core.ports import Clock
 from core.services.identity import resolve_actor
 from storage.uow import SqlUnitOfWork
 
@@ -57,17 +59,40 @@ class InFlightMiddleware(BaseMiddleware):
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    """One unit of work per update; uncommitted changes are rolled back when it ends."""
+    """One unit of work per update; uncommitted changes are rolled back when it ends. When an
+    earlier middleware put ``on_commit`` in the data (the duplicate check), it learns of every
+    commit as it happens."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         ctx: BotContext = data["ctx"]
-        async with ctx.db.uow() as uow:
+        on_commit: Callable[[], Awaitable[None]] | None = data.get("on_commit")
+        unit = (
+            ctx.db.uow()
+            if on_commit is None
+            else _CommitNotifyingUnitOfWork(ctx.db.session_factory, ctx.db.clock, on_commit)
+        )
+        async with unit as uow:
             token = current_uow.set(uow)
             data["uow"] = uow
             try:
                 return await handler(event, data)
             finally:
                 current_uow.reset(token)
+
+
+class _CommitNotifyingUnitOfWork(SqlUnitOfWork):
+    def __init__(
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        on_commit: Callable[[], Awaitable[None]],
+    ) -> None:
+        super().__init__(factory, clock)
+        self._on_commit = on_commit
+
+    async def commit(self) -> None:
+        await super().commit()
+        await self._on_commit()
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -84,10 +109,11 @@ class ActorMiddleware(BaseMiddleware):
 class FloodMiddleware(BaseMiddleware):
     """Drops a user's updates past the limit (answering once per window) and oversized texts."""
 
-    def __init__(self, updates: int, window_seconds: int) -> None:
+    def __init__(self, updates: int, window_seconds: int, storage: Storage | None = None) -> None:
         self.limit = RateLimitItemPerSecond(updates, window_seconds)
         self.warned = RateLimitItemPerSecond(1, window_seconds)
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        # several instances count in Redis (bot.shared_state), one in memory
+        self.limiter = MovingWindowRateLimiter(storage or MemoryStorage())
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
