@@ -53,7 +53,7 @@ async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) 
     dp = build_dispatcher(ctx, shared)
     bot = build_bot(settings.bot_token, settings.telegram_api_url)
     in_flight: InFlightMiddleware = dp["in_flight"]
-    backups = backup_store(settings)
+    backups = backup_store(settings, clock)
     dp["backups"] = backups  # the coordinator's «Резервные копии»
 
     async def on_startup(bot: Bot) -> None:
@@ -76,7 +76,7 @@ async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) 
         from app.scheduled_jobs import build_scheduler
 
         scheduler = asyncio.create_task(
-            build_scheduler(db, settings, bot, backups=backups).run(stop_worker),
+            build_scheduler(db, settings, bot, clock, backups=backups).run(stop_worker),
             name="scheduler",
         )
 
