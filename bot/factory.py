@@ -9,6 +9,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import ErrorEvent
+from sqlalchemy.exc import DBAPIError
 
 from bot.context import BotContext
 from bot.duplicates import DuplicateMiddleware
@@ -40,6 +41,7 @@ from bot.routers import (
 from bot.shared_state import SharedState
 from bot.texts import common as txt
 from core.services.errors import AccessDenied, NotFound, Refused
+from storage.db import is_busy
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,14 @@ async def on_error(event: ErrorEvent) -> bool:
         text = str(error)
     elif isinstance(error, AccessDenied | NotFound):
         text = txt.NOT_ALLOWED if isinstance(error, AccessDenied) else txt.NOT_FOUND
+    elif is_busy(error):
+        # nothing was written (the transaction never began or was rolled back): the user repeats
+        log.warning(
+            "update %s not handled: database busy or locked (%s); the user was asked to repeat",
+            event.update.update_id,
+            error.orig if isinstance(error, DBAPIError) else error,
+        )
+        text = txt.BUSY
     else:
         correlation_id = uuid.uuid4().hex[:8]
         log.exception(

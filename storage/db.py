@@ -8,11 +8,15 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.mapping import start_mappers
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL's codes for "someone else holds it": lock_not_available (a lock_timeout ran out),
+# deadlock_detected, serialization_failure. Repeating the action later is the cure for each.
+_PG_BUSY = {"55P03", "40P01", "40001"}
 
 
 def is_sqlite(url: str) -> bool:
@@ -56,6 +60,20 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether the database refused because another writer held it past the busy timeout (SQLite
+    «database is locked») or a lock could not be had (PostgreSQL): the action was not done, and
+    done again a moment later it will be."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if code in _PG_BUSY:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database is busy" in message
 
 
 def default_sqlite_url(data_dir: str | os.PathLike[str]) -> str:
