@@ -25,17 +25,18 @@ from documents.reports.pdf_base import (
     ALIGN,
     HEAD_FILL,
     ReportPdf,
-    column_widths,
     for_print,
     heading,
-    natural_widths,
+    least_widths,
     place_image,
     printable,
     table_texts,
+    wrapping_widths,
 )
 
 MARGIN = 12.0
 BODY = 9.0  # pt
+SQUEEZE = 0.8  # the share of a portrait page the tables' narrowest widths may take
 SMALLEST = 6.5  # pt: below this a printed table is no longer read
 CHART_W = 178.0  # mm: the print chart's own width (7 in), so its letters print at their size
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
@@ -70,10 +71,11 @@ def _font_size(pdf: ReportPdf, table: Table) -> tuple[float, bool]:
     texts = table_texts(table)
     portrait = A4_SHORT - 2 * MARGIN
     landscape = A4_LONG - 2 * MARGIN
-    if sum(natural_widths(pdf, table.columns, texts, BODY)) <= portrait:
+    # portrait while its text columns can wrap to fit without being squeezed to a word a line
+    if sum(least_widths(pdf, table.columns, texts, BODY)) <= portrait * SQUEEZE:
         return BODY, False
     size = BODY
-    while size > SMALLEST and sum(natural_widths(pdf, table.columns, texts, size)) > landscape:
+    while size > SMALLEST and sum(least_widths(pdf, table.columns, texts, size)) > landscape:
         size -= 0.5
     return size, True
 
@@ -104,7 +106,7 @@ def _table(pdf: ReportPdf, table: Table, size: float) -> None:
         pdf.set_font(SANS, "", BODY)
         pdf.cell(0, 5, t.NO_ROWS, new_x="LMARGIN", new_y="NEXT")
         return
-    widths = column_widths(pdf, table.columns, texts, size, pdf.width)
+    widths = wrapping_widths(pdf, table.columns, texts, size, pdf.width)
     has_totals = table.totals is not None
     pdf.set_font(SANS, "", size)
     with pdf.table(

@@ -198,14 +198,53 @@ def column_widths(
     size: float,
     total: float,
 ) -> list[float]:
-    """Widths (mm) that add up to at most ``total``. Columns wider for their header's long word
-    («Успеваемость» over «75,0») give way first — their header then breaks inside the word —
-    and only then are the widest cells capped (and cut with «…» by the grid)."""
+    """Widths (mm) for cells on one line (the one-page grid), adding up to at most ``total``.
+    Columns wider for their header's long word («Успеваемость» over «75,0») give way first —
+    their header then breaks inside the word — and only then are the widest cells capped (and
+    cut with «…» by the grid)."""
     body = body_widths(pdf, columns, rows, size)
     natural = [max(h, b) for h, b in zip(_header_widths(pdf, columns, size), body, strict=True)]
-    if sum(natural) <= total:
-        return natural
     floor = [max(b, 2 * PAD + text_width(pdf, "Ш" * 3)) for b in body]  # room for a syllable
+    return _between(natural, floor, total)
+
+
+def wrapping_widths(
+    pdf: FPDF,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    size: float,
+    total: float,
+) -> list[float]:
+    """Widths (mm) for a table whose text cells wrap at spaces (the printable report): each
+    column at least as wide as its longest word (a header's too), text columns narrowed first."""
+    natural = natural_widths(pdf, columns, rows, size)
+    return _between(natural, least_widths(pdf, columns, rows, size), total)
+
+
+def least_widths(
+    pdf: FPDF, columns: Sequence[Column], rows: Sequence[Sequence[str]], size: float
+) -> list[float]:
+    """The narrowest each column can be: its longest word (header or text cell) or, for
+    numbers, marks and dates, its longest cell."""
+    pdf.set_font(SANS, "", size)
+    widths = []
+    for number, (column, head) in enumerate(
+        zip(columns, _header_widths(pdf, columns, size), strict=True)
+    ):
+        if column.kind is ColumnKind.TEXT:
+            words = (w for row in rows for w in row[number].split())
+        else:
+            words = (row[number] for row in rows)
+        body = max((text_width(pdf, w) for w in words), default=0.0) + 2 * PAD + 0.5
+        widths.append(max(head, body))
+    return widths
+
+
+def _between(natural: Sequence[float], floor: Sequence[float], total: float) -> list[float]:
+    """Natural widths when they fit ``total``; else each column given up between its natural
+    width and its floor in proportion; capped below the floors as a last resort."""
+    if sum(natural) <= total:
+        return list(natural)
     if sum(floor) <= total:
         excess = sum(n - f for n, f in zip(natural, floor, strict=True))
         share = (total - sum(floor)) / excess if excess else 0.0

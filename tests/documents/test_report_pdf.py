@@ -172,3 +172,26 @@ def test_a_one_row_summary_of_many_figures_prints_as_a_list() -> None:
         text = flat(page.extract_text())
         assert "Показатель Значение Классный руководитель Иванова М. П." in text
         assert "Показатель номер 14, % 14,0" in text
+
+
+def test_long_texts_wrap_on_a_portrait_page_whole() -> None:
+    topic = "Решение задач на движение по реке: собственная скорость, скорость течения и время"
+    table = Table(
+        "Пропущенные темы",
+        (
+            Column("student", "Обучающийся"),
+            Column("day", "Дата", ColumnKind.DATE),
+            Column("subject", "Предмет"),
+            Column("topic", "Тема урока"),
+            Column("reason", "Причина"),
+        ),
+        tuple(
+            (samples.student(i), samples.MADE_AT.date(), "Математика", topic, "Б — болезнь")
+            for i in range(3)
+        ),
+    )
+    report = dataclasses.replace(samples.mastery(1), tables=(table,), chart=None)
+    (page,) = read(report_pdf(report))
+    assert not is_landscape(page)
+    text = flat(page.extract_text())
+    assert text.count(topic) == 3  # wrapped at spaces, not cut
