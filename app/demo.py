@@ -73,11 +73,15 @@ class Actor:
         self, predicate: Callable[[ChatMessage], bool] | None = None, seconds: float = 20
     ) -> ChatMessage:
         message = await self.user.wait_for_message(predicate, timeout=seconds)
-        if message.document is not None:
-            path = self.folder / (message.document.filename or "file.pdf")
-            await asyncio.to_thread(path.write_bytes, message.document.content)
-            size = max(1, len(message.document.content) // 1024)
+        stored = message.document or message.photo
+        if stored is not None:
+            default = "chart.png" if message.photo is not None else "file.pdf"
+            path = self.folder / (stored.filename or default)
+            await asyncio.to_thread(path.write_bytes, stored.content)
+            size = max(1, len(stored.content) // 1024)
             self.say(txt.BOT_DOCUMENT.format(who=self.who, name=path.name, size=size, path=path))
+            if message.caption:
+                self.say(txt.BOT_CAPTION.format(text=message.caption.replace("\n", " — ")))
         else:
             self.say(
                 txt.BOT_SAYS.format(who=self.who, text=(message.text or "").replace("\n", "\n    "))
@@ -194,6 +198,8 @@ async def _play(emu: BotApiEmulator, db: Database, folder: Path, say: Transcript
     say(txt.STEP.format(text=txt.STEP_CT_CONSENTS))
     await ct.send("/consents")
     await ct.read()
+    say(txt.STEP.format(text=txt.STEP_CT_ACKS))
+    await ct.send("/acks")
     say(txt.STEP.format(text=txt.STEP_DEPUTY))
     deputy = Actor(emu.user(id=5002, first_name="Светлана"), "Кравцова С.", say, folder)
     await deputy.send(code_on_slip(staff_pdf, DEPUTY))
@@ -201,6 +207,14 @@ async def _play(emu: BotApiEmulator, db: Database, folder: Path, say: Transcript
     roles = await deputy.press(menu, "🔁 Сменить роль")
     menu = await deputy.press(roles, next(t for t in roles.button_texts if "завуч" in t))
     await deputy.press(menu, "📊 Сводка по школе")
+    say(txt.STEP.format(text=txt.STEP_REPORT))
+    reports = await deputy.press(menu, "📊 Отчёты")
+    scopes = await deputy.press(reports, "Пропущенные уроки и темы")
+    periods = await deputy.press(scopes, "5Б")
+    await deputy.user.press(periods, periods.button_texts[0])
+    deputy.say(txt.USER_PRESSES.format(who=deputy.who, button=periods.button_texts[0]))
+    await deputy.read(lambda m: m.photo is not None, seconds=60)  # the chart
+    await deputy.read(lambda m: m.document is not None, seconds=60)  # the table
 
 
 async def _lesson(teacher: Actor) -> None:
