@@ -37,15 +37,10 @@ def _settings() -> Settings:
 
 
 def backup_store(settings: Settings) -> BackupStore:
-    """The backups of DATABASE_URL in BACKUP_DIR: the CLI, the bot and the daily job share it."""
-    from storage.backup import BackupStore
+    """The backups of DATABASE_URL in BACKUP_DIR (app.bootstrap makes it for every entry point)."""
+    from app.bootstrap import backup_store as make
 
-    return BackupStore(
-        settings.effective_database_url,
-        settings.backup_dir,
-        keep_daily=settings.backup_keep_daily,
-        keep_monthly=settings.backup_keep_monthly,
-    )
+    return make(settings)
 
 
 def _actor() -> str:

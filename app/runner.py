@@ -26,8 +26,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from app.bootstrap import open_database
-from app.scheduled_jobs import backup_store
+from app.bootstrap import backup_store, open_database
 from app.settings import Settings
 from bot.context import BotContext
 from bot.factory import build_bot, build_dispatcher

@@ -10,6 +10,7 @@ from aiogram import Bot
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from app.bootstrap import backup_store
 from app.settings import Settings
 from core.ports import Clock, SystemClock
 from core.services.reminders import RemindersSent, run_reminders
@@ -64,7 +65,7 @@ def build_jobs(
     async def chains() -> int:
         return await check_chains(db, bot, clock)
 
-    store = backups or backup_store(settings, clock)
+    store = backups or backup_store(settings, clock)  # a process of its own: `dnevnik worker`
     return [
         Job(
             "reminders",
@@ -75,17 +76,6 @@ def build_jobs(
         Job("audit-chains", chains, _at(CHAIN_CHECK_AT, settings.default_timezone)),
         Job("backup", store.scheduled, _at(BACKUP_AT, settings.default_timezone)),
     ]
-
-
-def backup_store(settings: Settings, clock: Clock | None = None) -> BackupStore:
-    """One per process: the bot's «Резервные копии» and the nightly job share its lock."""
-    return BackupStore(
-        settings.effective_database_url,
-        settings.backup_dir,
-        keep_daily=settings.backup_keep_daily,
-        keep_monthly=settings.backup_keep_monthly,
-        clock=clock or SystemClock(),
-    )
 
 
 def build_scheduler(
