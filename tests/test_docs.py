@@ -29,6 +29,15 @@ def test_readme_names_every_command() -> None:
         "summary",
         "audit verify",
         "audit show",
+        "report",
+        "backup",
+        "backups",
+        "restore",
+        "archive",
+        "compromise",
+        "audit flagged",
+        "audit revert",
+        "worker",
     ):
         assert f"dnevnik {command}" in readme, command
 
