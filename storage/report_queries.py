@@ -366,11 +366,13 @@ class SqlReportSource:
         self, school_id: int, start: dt.date, end: dt.date, group_ids: Collection[int] | None
     ) -> Sequence[LessonTally]:
         x, h = t.lessons.c, t.homework.c
-        homework = (
-            select(h.lesson_id, func.max(func.length(h.text)).label("chars"))
-            .where(h.school_id == school_id)
-            .group_by(h.lesson_id)
-            .subquery()
+        # a correlated lookup by the indexed lesson_id: a plan that cannot go wrong on tables
+        # whose statistics are stale (a joined aggregate became a nested loop on PostgreSQL)
+        chars = (
+            select(func.max(func.length(h.text)))
+            .where(h.lesson_id == x.id)
+            .correlate(t.lessons)
+            .scalar_subquery()
         )
         query = (
             select(
@@ -380,13 +382,12 @@ class SqlReportSource:
                 func.count(),
                 _count_if(or_(x.topic.is_(None), x.topic == "")),
                 _count_if(x.attendance_taken_at.is_(None)),
-                _count_if(homework.c.lesson_id.is_not(None)),
-                func.coalesce(func.sum(homework.c.chars), 0),
+                func.count(chars),
+                func.coalesce(func.sum(chars), 0),
                 _count_if(x.substitute_id.is_not(None)),
                 func.count(func.distinct(x.topic_id)),
             )
             .select_from(t.lessons)
-            .outerjoin(homework, homework.c.lesson_id == x.id)
             .group_by(x.group_id, x.subject_id, x.teacher_id)
         )
         query = self._lessons_in(query, school_id, start, end, group_ids)
