@@ -75,6 +75,6 @@ class TelegramChannel:
 def _network(error: TelegramNetworkError) -> SendResult:
     cause = error.__cause__
     if isinstance(cause, ClientConnectorError):  # no connection was made: nothing was sent
-        return SendResult(Outcome.RETRY, error=f"network: {error.message}")
+        return SendResult(Outcome.OFFLINE, error=f"network: {error.message}")
     # a timeout or a connection lost mid-request: the request may have arrived
     return SendResult(Outcome.UNCERTAIN, error=f"network: {error.message}")

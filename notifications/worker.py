@@ -60,6 +60,8 @@ class WorkerConfig:
     poll_interval: float = 0.5  # seconds between rounds when there was nothing to do
     give_up_after: int = 3  # failures of one event's fan-out (or notice's) before set aside
     recover_every: float = 30.0  # seconds between looks for notices a dead worker left sending
+    offline_pause: float = 5.0  # Telegram unreachable: first pause, doubled up to the cap
+    offline_pause_cap: float = 60.0
     rules: NoticeRules = field(default_factory=NoticeRules)
     worker_id: str = field(default_factory=default_worker_id)
 
@@ -98,6 +100,8 @@ class Worker:
         self._event_failures: Counter[int] = Counter()
         self._notice_failures: Counter[int] = Counter()
         self._recovered_at: float | None = None
+        self._offline_since: float | None = None  # monotonic, while Telegram is unreachable
+        self._offline_pause = 0.0
 
     @property
     def worker_id(self) -> str:
@@ -258,6 +262,16 @@ class Worker:
                 # the same notice goes again first once the pause is over
                 chats.setdefault(claim.chat_id, deque()).appendleft(claim)
                 return
+            if result.outcome is Outcome.OFFLINE:
+                self._went_offline(result.error)
+                chats.setdefault(claim.chat_id, deque()).appendleft(claim)
+                return
+            if self._offline_since is not None:
+                log.warning(
+                    "Telegram is reachable again after %.0f s: sending resumed",
+                    time.monotonic() - self._offline_since,
+                )
+                self._offline_since, self._offline_pause = None, 0.0
             report.outcomes[status.value if status else "?"] += 1
             if status is NoticeStatus.UNREACHABLE:
                 log.info("chat %s is unreachable: %s", claim.chat_id, result.error)
@@ -269,6 +283,22 @@ class Worker:
                 await self._notice_failed(claim.notice_id, error)
         finally:
             self.limiter.end(claim.chat_id, sent=sent)
+
+    def _went_offline(self, error: str | None) -> None:
+        """Telegram cannot be reached: everything waits, longer each time, and nothing is lost
+        or counted against the notices; the first successful send says so in the log."""
+        cap = self.config.offline_pause_cap
+        self._offline_pause = min(cap, max(self.config.offline_pause, 2 * self._offline_pause))
+        if self._offline_since is None:
+            self._offline_since = time.monotonic()
+        self.limiter.pause(self._offline_pause)
+        log.warning(
+            "Telegram unreachable (%s): sending paused for %.0f s, notices wait (offline for "
+            "%.0f s)",
+            error,
+            self._offline_pause,
+            time.monotonic() - self._offline_since,
+        )
 
     async def _notice_failed(self, notice_id: int, error: Exception) -> None:
         self._notice_failures[notice_id] += 1

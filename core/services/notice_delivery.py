@@ -40,6 +40,9 @@ class Outcome(StrEnum):
     BLOCKED = "blocked"  # 403: the chat refuses the bot
     UNCERTAIN = "uncertain"  # the request went out and no answer came
     REFUSED = "refused"  # Telegram rejected the request itself (400): retrying would not help
+    # no connection could be made: Telegram or the network is down, which is no fault of the
+    # notice: it waits, not counted as an attempt, however long the outage lasts
+    OFFLINE = "offline"
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def _apply(
                 message_id=result.message_id,
                 sent_at=now,
             )
-        case Outcome.FLOOD:
+        case Outcome.FLOOD | Outcome.OFFLINE:
             # still this worker's: it sends the notice again once the pause is over
             _set(
                 notice,

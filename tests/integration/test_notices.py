@@ -276,6 +276,28 @@ async def test_429_pauses_everything_and_the_same_notice_goes_after_it(
     assert len(channel.to(OLGA)) == 1 and (await notice_to(db, OLGA)).attempts == 0
 
 
+async def test_telegram_unreachable_for_long_loses_nothing_and_recovers_by_itself(
+    db: Database,
+    school: Seeded,
+    family: Family,
+    clock: MovableClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await absence(db, school, family)
+    down = SendResult(Outcome.OFFLINE, error="network: Cannot connect to host")
+    # far more failed connections than RULES.max_attempts (3) allows for server errors
+    channel = FakeChannel(script={OLGA: [down] * 6, ARTEM: [down] * 6})
+    w = worker(db, clock, channel, offline_pause=0.01, offline_pause_cap=0.05)
+    report = await w.work_once()
+    assert report.outcomes["sent"] == 2  # the same round waited the outage out
+    for chat in (OLGA, ARTEM):
+        notice = await notice_to(db, chat)
+        assert notice.status is NoticeStatus.SENT and notice.attempts == 0
+        assert len(channel.to(chat)) == 1
+    assert "Telegram unreachable (network: Cannot connect to host): sending paused" in caplog.text
+    assert "Telegram is reachable again after" in caplog.text
+
+
 async def test_server_errors_back_off_then_give_up(
     db: Database, school: Seeded, family: Family, clock: MovableClock
 ) -> None:
