@@ -315,7 +315,7 @@ def test_cleaning_and_the_bot_name() -> None:
 # --- scale and start-up --------------------------------------------------------------------------
 
 
-def test_two_hundred_slips_make_forty_sheets_quickly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_hundred_slips_make_forty_sheets(capsys: pytest.CaptureFixture[str]) -> None:
     slips = [slip(n) for n in range(200)]
     render_code_slips(slips[:1])  # fonts and imports warm, as in a running bot
 
@@ -323,10 +323,10 @@ def test_two_hundred_slips_make_forty_sheets_quickly(capsys: pytest.CaptureFixtu
     pdf = render_code_slips(slips)
     elapsed = time.perf_counter() - started
 
+    # the time is a figure to read (1.5–2 s on an idle 2-core VM), not a pass/fail bound: a busy
+    # CI machine must not fail a test that renders correctly
     with capsys.disabled():
         print(f"\n200 code slips: {elapsed:.2f} s, {len(pdf) // 1024} KiB")
-    # 1.5–2.0 s on the development machine (a busy 2-core VM); the bound leaves room for slow CI.
-    assert elapsed < 6
     pages = reader(pdf).pages
     assert len(pages) == 40
     last = one_line(pages[-1].extract_text())
