@@ -412,7 +412,9 @@ def test_a_long_message_is_refused_fast() -> None:
     text = "Иванов А. 5, " * 400  # 5,200 characters
     started = time.perf_counter()
     problems = problems_of(text)
-    assert time.perf_counter() - started < 0.05
+    # refused by its length before any parsing: microseconds; the bound only catches a parse of
+    # the whole text (a catastrophic pattern would take minutes), not a slow machine
+    assert time.perf_counter() - started < 1.0
     assert problems == [
         f"Сообщение слишком длинное ({len(text)} знаков, можно не больше {MAX_CHARS}): "
         "разбейте его на несколько сообщений"
@@ -438,7 +440,7 @@ def test_the_limit_itself_is_allowed() -> None:
 def test_a_hostile_message_within_the_limit_gets_a_short_answer(text: str) -> None:
     started = time.perf_counter()
     problems = problems_of(text)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3.0  # linear parsing, not a catastrophic pattern
     # Problems are capped and quotes shortened, so the answer fits into one Telegram message.
     assert len(problems) <= MAX_PROBLEMS + 1
     assert sum(len(problem) + 1 for problem in problems) < 4096
