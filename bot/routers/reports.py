@@ -112,6 +112,9 @@ async def scope_chosen(
 ) -> None:  # fmt: skip
     name, code = callback_data.name, callback_data.scope
     if code.startswith("students."):
+        if not code.split(".", 1)[1].isdecimal():  # a forged button
+            await query.answer(ct.STALE_BUTTON)
+            return
         await query.answer()
         today = await school_today(uow, actor.school_id, ctx.clock.now())
         students = await report_menu.students_of(uow, actor, int(code.split(".", 1)[1]), today)
@@ -189,7 +192,8 @@ def build() -> Router:
     router.callback_query.filter(InRole(*STAFF_ROLES))
     router.message.register(start, Command("reports"))
     router.callback_query.register(start, MenuCb.filter(F.action == "reports"))
-    router.callback_query.register(report_chosen, ReportCb.filter())
-    router.callback_query.register(scope_chosen, ScopeCb.filter())
-    router.callback_query.register(make, MakeCb.filter())
+    # a forged report name matches nothing and gets the «stale button» answer
+    router.callback_query.register(report_chosen, ReportCb.filter(F.name.in_(KINDS)))
+    router.callback_query.register(scope_chosen, ScopeCb.filter(F.name.in_(KINDS)))
+    router.callback_query.register(make, MakeCb.filter(F.name.in_(KINDS)))
     return router
