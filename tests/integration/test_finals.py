@@ -22,6 +22,7 @@ from core.ports import Repository
 from core.services import finals, journal
 from core.services.errors import AccessDenied, NotFound, Refused
 from core.services.journal import LessonKey
+from core.services.reports.source import ReportSource
 from storage.uow import Database, SqlUnitOfWork
 from tests.support.actors import staff
 from tests.support.seeded import Seeded, seed_tiny_school
@@ -347,6 +348,10 @@ class CommitAfterMeeting:
 
     def repo(self, kind: type[T]) -> Repository[T]:
         return self.uow.repo(kind)
+
+    @property
+    def reports(self) -> ReportSource:
+        return self.uow.reports
 
     def record_audit(self, **entry: Any) -> None:
         self.uow.record_audit(**entry)
