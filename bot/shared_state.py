@@ -28,7 +28,7 @@ instance died is delivered again, maybe to another instance. Its id in Redis rea
 What is left: the moment between the database's commit and Redis' SET (microseconds; an instance
 killed exactly there has its update handled again), and handlers that commit through a unit of
 work of their own rather than the update's (marked done when they return). If Redis is away the
-update fails and Telegram delivers it again later: nothing is handled without the ledger.
+update is not handled: the user gets the usual error message and may try again.
 """
 
 from __future__ import annotations
@@ -181,7 +181,6 @@ class RedisLedger:
                 return _RedisClaim(self, key, busy)
             value = await self.redis.get(key)
             if value == DONE:
-                log.info("duplicate update %s dropped", update_id)
                 return None
             if value is not None and time.monotonic() - started > self.give_up:
                 log.warning("update %s still handled elsewhere: this copy dropped", update_id)
@@ -276,7 +275,10 @@ class RedisPresses:
         await self.redis.eval(_RENEW, 1, self._key(key), str(token), int(self.window * 1000))
 
     async def failed(self, key: tuple[int, int, int], token: object) -> None:
-        await self.redis.eval(_FORGET, 1, self._key(key), str(token))
+        try:
+            await self.redis.eval(_FORGET, 1, self._key(key), str(token))
+        except Exception:  # the press's own failure is what the user hears of; this expires
+            log.warning("could not forget a failed press", exc_info=True)
 
 
 # --- conversation isolation -------------------------------------------------------------------
