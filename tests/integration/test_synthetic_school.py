@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
+from app.cli import app
 from app.synthetic import SchoolExists, Summary, build_synthetic_school
 from core.rules import grading
 from documents.synthetic_school import synthetic_rows
@@ -157,3 +159,18 @@ async def test_the_same_seed_gives_the_same_school(db: Database) -> None:
     assert synthetic_rows(60, 6, 2026).students != synthetic_rows(60, 5, 2026).students
     with pytest.raises(SchoolExists):
         await _build(db, "Первая")
+
+
+def test_the_command_builds_a_school_once_and_says_what_is_in_it(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    command = ["demo-data", "--students", "30", "--seed", "9"]
+    result = CliRunner().invoke(app, command, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Синтетическая школа (30 уч., seed 9)" in result.output
+    assert "учеников: 30, классов: 1" in result.output
+    again = CliRunner().invoke(app, command, env={"COLUMNS": "200"})
+    assert again.exit_code == 1 and "уже есть в базе" in again.output
+    verified = CliRunner().invoke(app, ["audit", "verify"], env={"COLUMNS": "200"})
+    assert verified.exit_code == 0 and "цела" in verified.output
