@@ -14,24 +14,22 @@ from core.services.reports import texts as txt
 from core.services.reports.catalog import make_report
 from core.services.reports.scope import DateRange, ReportScope, StudyPeriodRef
 from storage.uow import Database
+from tests.support import reports as kept
 from tests.support.actors import staff
 from tests.support.lookups import quarter_id
 from tests.support.reports import (
     CONTROL_DAY,
     MON1,
     REPORT_AT,
-    keep_first_quarter,
     rows_by,
     table_of,
 )
-from tests.support.seeded import Seeded, seed_tiny_school
+from tests.support.seeded import Seeded
 
-
-@pytest.fixture
-async def school(db: Database) -> Seeded:
-    seeded = await seed_tiny_school(db)
-    await keep_first_quarter(db, seeded)
-    return seeded
+# the tiny school's first quarter, kept once per module (see tests/support/reports.py)
+kept_quarter = kept.kept_quarter
+database_url = kept.database_url
+school = kept.school
 
 
 def D(text: str) -> Decimal:

@@ -3,7 +3,13 @@ marks, absences, topics and homework, a substituted lesson, a control work, and 
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
 
 from core.model.grading import WorkType
 from core.model.identity import Actor, Role
@@ -11,10 +17,12 @@ from core.model.journal import AbsenceKind
 from core.model.reports import Report, Table
 from core.services import finals, journal, lesson_content, substitutions
 from core.services.journal import LessonKey
+from storage.db import create_engine
 from storage.uow import Database
+from tests.conftest import PG_URL, _truncate
 from tests.support.actors import staff
 from tests.support.lookups import quarter_id, subject_id
-from tests.support.seeded import Seeded
+from tests.support.seeded import Seeded, seed_tiny_school
 
 ABSENT, ILL, EXCUSED, LATE = AbsenceKind
 MON1, TUE1, MON2 = dt.date(2026, 9, 7), dt.date(2026, 9, 8), dt.date(2026, 9, 14)
@@ -223,3 +231,52 @@ def rows_by(report_table: Table, key: str = "") -> dict[str, dict[str, object]]:
 
 def table_of(report: Report, title: str) -> Table:
     return next(t for t in report.tables if t.title == title)
+
+
+# --- one kept quarter per test module ----------------------------------------------------------
+# The reports only read, so on SQLite the quarter is kept once per module into a file that each
+# test copies; on PostgreSQL (one database, emptied before each test) every test keeps it anew.
+
+
+async def _seed_and_keep(url: str) -> Seeded:
+    database = Database(create_engine(url))
+    try:
+        seeded = await seed_tiny_school(database)
+        await keep_first_quarter(database, seeded)
+        return seeded
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="module")
+def kept_quarter(
+    migrated_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Seeded] | None:
+    if PG_URL:
+        return None
+    path = tmp_path_factory.mktemp("reports") / "kept.sqlite3"
+    shutil.copy(migrated_template, path)
+    seeded = asyncio.run(_seed_and_keep(f"sqlite+aiosqlite:///{path}"))
+    return str(path), seeded
+
+
+@pytest.fixture
+def database_url(
+    kept_quarter: tuple[str, Seeded] | None, migrated_template: str, tmp_path: Path
+) -> str:
+    """Overrides conftest's: a copy of the kept quarter on SQLite."""
+    if kept_quarter is None:
+        asyncio.run(_truncate(PG_URL))
+        return PG_URL
+    target = tmp_path / "dnevnik.sqlite3"
+    shutil.copy(kept_quarter[0], target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+async def school(db: Database, kept_quarter: tuple[str, Seeded] | None) -> Seeded:
+    if kept_quarter is not None:
+        return copy.deepcopy(kept_quarter[1])
+    seeded = await seed_tiny_school(db)
+    await keep_first_quarter(db, seeded)
+    return seeded
