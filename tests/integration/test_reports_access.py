@@ -9,7 +9,7 @@ import pytest
 from core.model.identity import Actor, PersonKind, Role
 from core.services.errors import AccessDenied, NotFound, Refused
 from core.services.reports import texts as txt
-from core.services.reports.catalog import KINDS, make_report
+from core.services.reports.catalog import KINDS, make_report, reports_for
 from core.services.reports.scope import ReportScope, StudyPeriodRef
 from storage.uow import Database
 from tests.support import reports as kept
@@ -137,3 +137,14 @@ async def test_the_administration_gets_every_report_of_its_school(
             await make_report(uow, deputy, "grades", ReportScope.school(), q1)
         with pytest.raises(Refused, match="по классу"):
             await make_report(uow, deputy, "class-profile", ReportScope.school(), q1)
+
+
+def test_menus_offer_each_role_its_reports(school: Seeded) -> None:
+    deputy = staff(school, "Кузнецова", Role.DEPUTY)
+    class_teacher = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+    teacher = staff(school, "Смирнов", Role.TEACHER)
+    assert len(reports_for(deputy)) == len(KINDS) == 10
+    assert [k.name for k in reports_for(class_teacher)] == list(KINDS)
+    assert "class-profile" not in [k.name for k in reports_for(teacher)]
+    assert "student-profile" not in [k.name for k in reports_for(teacher)]
+    assert len(reports_for(teacher)) == 8

@@ -8,9 +8,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from core.model.identity import Actor
+from core.model.identity import Actor, PersonKind, Role
 from core.model.reports import Report
 from core.ports import SystemClock, UnitOfWork
+from core.rules.access import ADMINISTRATION
 from core.services.errors import AccessDenied, Refused
 from core.services.reports import (
     absences,
@@ -62,6 +63,24 @@ KINDS: dict[str, ReportKind] = {
     )
 }
 REPORT_TITLES: dict[str, str] = {name: kind.title for name, kind in KINDS.items()}
+
+
+def scopes_for(actor: Actor) -> frozenset[ScopeKind]:
+    """The kinds of scope an actor may ask for at all (which class or student: may_request)."""
+    if actor.kind is not PersonKind.STAFF:
+        return frozenset()
+    if actor.holds(*ADMINISTRATION):
+        return ALL
+    kinds = {ScopeKind.TEACHER}
+    if actor.holds(Role.CLASS_TEACHER) and actor.class_ids:
+        kinds |= {ScopeKind.CLASS, ScopeKind.STUDENT}
+    return frozenset(kinds)
+
+
+def reports_for(actor: Actor) -> list[ReportKind]:
+    """The reports a menu offers the actor, in catalog order."""
+    allowed = scopes_for(actor)
+    return [kind for kind in KINDS.values() if kind.scopes & allowed]
 
 
 async def make_report(
