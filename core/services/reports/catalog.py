@@ -41,7 +41,7 @@ class ReportKind:
     name: str  # "mastery": `dnevnik report mastery`, the bot's callback data
     title: str
     scopes: frozenset[ScopeKind]
-    finals: bool  # reads period finals: a study period is needed
+    finals: bool  # reads period finals: classes of grades the period is not for are left out
     compute: Compute
 
 
