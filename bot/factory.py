@@ -19,6 +19,7 @@ from bot.middlewares import (
     FloodMiddleware,
     InFlightMiddleware,
     ReleaseLocksMiddleware,
+    ResponseTypesMiddleware,
     UnitOfWorkMiddleware,
 )
 from bot.routers import (
@@ -95,6 +96,7 @@ def build_bot(token: str, api_url: str | None = None, session: AiohttpSession | 
         if api_url and api_url.rstrip("/") != "https://api.telegram.org":
             session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
     session.middleware(ReleaseLocksMiddleware())
+    session.middleware(ResponseTypesMiddleware())
     return Bot(token, session=session)
 
 

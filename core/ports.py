@@ -6,7 +6,7 @@ storage/ implements these; tests may use the real implementation on a SQLite fil
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -19,6 +19,10 @@ class Repository(Protocol[T]):
     """Storage of one kind of entity, always inside the current unit of work."""
 
     async def get(self, entity_id: int) -> T | None: ...
+
+    async def get_many(self, entity_ids: Collection[int]) -> Sequence[T]:
+        """The entities of these ids that exist, in id order: one query, not one per id."""
+        ...
 
     async def add(self, item: T) -> T:
         """Stage a new entity; its id is assigned by the next flush."""

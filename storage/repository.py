@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, Integer, SmallInteger, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
+_IN_CHUNK = 1_000
 
 
 def _bound(column_type: Any) -> int:
@@ -42,6 +43,15 @@ class SqlRepository(Generic[T]):
         if not self._fits("id", entity_id):
             return None
         return await self.session.get(self.kind, entity_id)
+
+    async def get_many(self, entity_ids: Collection[int]) -> Sequence[T]:
+        ids = sorted({i for i in entity_ids if self._fits("id", i)})
+        found: list[T] = []
+        for start in range(0, len(ids), _IN_CHUNK):  # a driver caps the parameters of a query
+            chunk = ids[start : start + _IN_CHUNK]
+            query = select(self.kind).where(self.kind.id.in_(chunk)).order_by(self.kind.id)  # type: ignore[attr-defined]
+            found.extend((await self.session.scalars(query)).all())
+        return found
 
     async def add(self, item: T) -> T:
         self.session.add(item)

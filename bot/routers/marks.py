@@ -4,8 +4,9 @@ corrected or deleted with its reason."""
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CardCb, MarkEditCb, MarkStudentCb, MarkValueCb, WorkTypeCb
@@ -22,6 +23,10 @@ from core.services.journal_texts import ABSENCE_LETTERS
 from storage.uow import SqlUnitOfWork
 
 
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
 async def _marks_screen(
     message: Message,
     uow: SqlUnitOfWork,
@@ -32,21 +37,21 @@ async def _marks_screen(
 ) -> None:
     view = await journal.lesson_view(uow, actor, lesson_id)
     names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
-    builder = InlineKeyboardBuilder()
+    buttons = []
     for student in view.students:
         values = " ".join(m.value for m in view.marks.get(student.id or 0, []))
         absent = view.absences.get(student.id or 0)
         prefix = f"{ABSENCE_LETTERS[absent]} " if absent else ""
-        builder.button(
-            text=f"{prefix}{student.short_name} {values}".strip(),
-            callback_data=MarkStudentCb(
-                lesson=lesson_id, work_type=work_type_id, student=student.id or 0
-            ),
+        buttons.append(
+            _button(
+                f"{prefix}{student.short_name} {values}".strip(),
+                MarkStudentCb(lesson=lesson_id, work_type=work_type_id, student=student.id or 0),
+            )
         )
-    builder.button(
-        text=txt.BTN_OTHER_WORK_TYPE, callback_data=CardCb(lesson=lesson_id, action="marks")
-    )
-    builder.button(text=txt.BTN_BACK, callback_data=CardCb(lesson=lesson_id, action="card"))
+    buttons.append(_button(txt.BTN_OTHER_WORK_TYPE, CardCb(lesson=lesson_id, action="marks")))
+    buttons.append(_button(txt.BTN_BACK, CardCb(lesson=lesson_id, action="card")))
+    builder = InlineKeyboardBuilder()
+    builder.add(*buttons)  # at once: the builder copies the whole keyboard on every add
     builder.adjust(*([2] * ((len(view.students) + 1) // 2)), 2)
     await state.set_state(LessonInput.marks_text)
     await state.update_data(lesson=lesson_id, work_type=work_type_id)
@@ -80,32 +85,36 @@ async def mark_student(
         return
     scale = view.scale
     names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
-    builder = InlineKeyboardBuilder()
-    for value in (*reversed(scale.values), *grading.CURRENT_SPECIALS):
-        builder.button(
-            text=value,
-            callback_data=MarkValueCb(
+    buttons = [
+        _button(
+            value,
+            MarkValueCb(
                 lesson=callback_data.lesson,
                 work_type=callback_data.work_type,
                 student=callback_data.student,
                 value=value,
             ),
         )
+        for value in (*reversed(scale.values), *grading.CURRENT_SPECIALS)
+    ]
     existing = view.marks.get(callback_data.student, [])
     if existing:
-        builder.button(
-            text=txt.BTN_FIX,
-            callback_data=MarkEditCb(mark=existing[0].id or 0, version=0, value="?"),
+        buttons.append(
+            _button(txt.BTN_FIX, MarkEditCb(mark=existing[0].id or 0, version=0, value="?"))
         )
-    builder.button(
-        text=txt.BTN_CANCEL_VALUE,
-        callback_data=MarkValueCb(
-            lesson=callback_data.lesson,
-            work_type=callback_data.work_type,
-            student=callback_data.student,
-            value="x",
-        ),
+    buttons.append(
+        _button(
+            txt.BTN_CANCEL_VALUE,
+            MarkValueCb(
+                lesson=callback_data.lesson,
+                work_type=callback_data.work_type,
+                student=callback_data.student,
+                value="x",
+            ),
+        )
     )
+    builder = InlineKeyboardBuilder()
+    builder.add(*buttons)
     builder.adjust(len(scale.values) + len(grading.CURRENT_SPECIALS), 1, 1)
     await query.answer()
     if (message := target(query)) is not None:

@@ -185,8 +185,8 @@ async def roster(uow: UnitOfWork, lesson: Lesson) -> list[Student]:
     """The group's students on the lesson's day, by name (transfers and withdrawals respected)."""
     members = await uow.repo(GroupMembership).find(group_id=lesson.group_id)
     ids = {m.student_id for m in members if m.active_on(lesson.on_date)}
-    students = [await uow.repo(Student).get(i) for i in ids]
-    return sorted((s for s in students if s is not None), key=lambda s: (s.last_name, s.first_name))
+    students = await uow.repo(Student).get_many(ids)
+    return sorted(students, key=lambda s: (s.last_name, s.first_name))
 
 
 async def grade_of_group(uow: UnitOfWork, group_id: int) -> int | None:
@@ -303,9 +303,9 @@ async def save_attendance(
                 txt.NOT_IN_GROUP.format(name="Ученик", day=lesson.on_date.strftime("%d.%m.%Y"))
             )
     existing = {a.student_id: a for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
-    if lesson.attendance_taken_at is not None and {
-        s: a.kind for s, a in existing.items()
-    } == dict(absent):
+    if lesson.attendance_taken_at is not None and {s: a.kind for s, a in existing.items()} == dict(
+        absent
+    ):
         return lesson  # saved again unchanged (a second tap, a re-opened roster): nothing to do
     for student_id, absence in existing.items():
         if student_id not in absent:
