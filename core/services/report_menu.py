@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from core.model.groups import SchoolClass
-from core.model.identity import Actor, PersonKind, Role
+from core.model.identity import Actor
 from core.model.people import StaffMember, Student
 from core.model.school import AcademicYear, StudyPeriod
 from core.ports import UnitOfWork
@@ -21,6 +21,7 @@ from core.services import report_menu_texts as txt
 from core.services.errors import NOT_ALLOWED, AccessDenied, Refused
 from core.services.finals import period_name
 from core.services.identity import class_roster
+from core.services.reports import catalog
 from core.services.reports.catalog import KINDS
 from core.services.reports.scope import (
     DateRange,
@@ -41,23 +42,11 @@ class Choice:
     code: str
 
 
-def _scopes_of(actor: Actor) -> frozenset[ScopeKind]:
-    if actor.kind is not PersonKind.STAFF:
-        return frozenset()
-    if actor.holds(*ADMINISTRATION):
-        return frozenset(ScopeKind)
-    held = {ScopeKind.TEACHER}
-    if actor.holds(Role.CLASS_TEACHER) and actor.class_ids:
-        held |= {ScopeKind.CLASS, ScopeKind.STUDENT}
-    return frozenset(held)
-
-
 def reports_for(actor: Actor) -> list[Choice]:
     """The reports this actor can get for at least one scope, in the catalog's order."""
-    mine = _scopes_of(actor)
-    if not mine:
+    if not catalog.scopes_for(actor):
         raise AccessDenied(NOT_ALLOWED)
-    return [Choice(kind.title, kind.name) for kind in KINDS.values() if kind.scopes & mine]
+    return [Choice(kind.title, kind.name) for kind in catalog.reports_for(actor)]
 
 
 async def _year(uow: UnitOfWork, school_id: int, today: dt.date) -> AcademicYear | None:
@@ -72,7 +61,7 @@ async def scopes_for(uow: UnitOfWork, actor: Actor, name: str, today: dt.date) -
     kind = KINDS.get(name)
     if kind is None:
         raise AccessDenied(NOT_ALLOWED)
-    allowed = kind.scopes & _scopes_of(actor)
+    allowed = kind.scopes & catalog.scopes_for(actor)
     year = await _year(uow, actor.school_id, today)
     classes = sorted(
         (
@@ -105,7 +94,7 @@ async def scopes_for(uow: UnitOfWork, actor: Actor, name: str, today: dt.date) -
 
 async def students_of(uow: UnitOfWork, actor: Actor, class_id: int, today: dt.date) -> list[Choice]:
     """The students of a class the actor may ask a student's report about."""
-    if ScopeKind.STUDENT not in _scopes_of(actor) or (
+    if ScopeKind.STUDENT not in catalog.scopes_for(actor) or (
         not actor.holds(*ADMINISTRATION) and class_id not in actor.class_ids
     ):
         raise AccessDenied(NOT_ALLOWED)
