@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from core.model.identity import PersonKind
 from core.model.journal import AbsenceKind
-from core.model.notices import GuardianReply
+from core.model.notices import GuardianReply, NoticeStatus
 from core.services import lesson_content
-from tests.e2e.test_notices_bot import App, absence, app, family, next_notice, teacher
-from tests.support.notices import bind, math_5a
+from tests.e2e.test_notices_bot import (
+    App,
+    absence,
+    app,
+    family,
+    next_notice,
+    teacher,
+    wait_until,
+)
+from tests.support.notices import all_notices, bind, math_5a
 
 __all__ = ["app"]  # the fixture, shared with the notices tests
 
@@ -24,6 +32,11 @@ async def test_the_class_teacher_sees_who_has_not_acknowledged_and_reminds_in_on
     app.start_worker()
     await absence(app, Алексеев=AbsenceKind.ILL)
     await next_notice(olga)
+
+    async def recorded_as_sent() -> bool:  # the chat shows it a moment before it is recorded
+        return any(n.status is NoticeStatus.SENT for n in await all_notices(app.db))
+
+    await wait_until(recorded_as_sent)
 
     await ivanova.send("/acks")
     screen = await ivanova.wait_for_message(lambda m: "📬" in (m.text or ""))
