@@ -40,7 +40,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -53,11 +53,41 @@ from limits.aio.storage import RedisStorage as RedisLimits
 from limits.aio.storage import Storage as LimitsStorage
 from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
+from redis.exceptions import LockError
 
 log = logging.getLogger(__name__)
 
 DONE = b"done"
 KEEP_DONE_MS = 2 * 24 * 3600 * 1000  # Telegram keeps an update it could not deliver for 24 h
+
+
+class Renewal:
+    """Calls ``renew`` every ``every`` seconds until stopped. Stopping never waits on Redis for
+    long: a renewal cut short mid-command, or one whose client swallowed the cancellation, must
+    not keep a lease alive behind a finished update (everyone would wait on it forever)."""
+
+    def __init__(self, every: float, renew: Callable[[], Awaitable[object]], what: str) -> None:
+        self.every = every
+        self.renew = renew
+        self.what = what
+        self._stopped = asyncio.Event()
+        self._task = asyncio.create_task(self._run(), name=f"renew {what}")
+
+    async def _run(self) -> None:
+        while not self._stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), self.every)
+            if self._stopped.is_set():
+                return
+            try:
+                await self.renew()
+            except Exception:  # Redis away for a moment: the next round tries again
+                log.warning("could not renew %s", self.what, exc_info=True)
+
+    async def stop(self) -> None:
+        self._stopped.set()
+        self._task.cancel()
+        await asyncio.wait({self._task}, timeout=1.0)
 
 
 # --- update ids -------------------------------------------------------------------------------
@@ -122,16 +152,12 @@ class _RedisClaim:
         self.key = key
         self.busy = busy
         self.done = False
-        self._renewing = asyncio.create_task(self._renew(), name=f"lease {key}")
-
-    async def _renew(self) -> None:
-        lease_ms = int(self.ledger.lease * 1000)
-        while True:
-            await asyncio.sleep(self.ledger.lease / 3)
-            try:
-                await self.ledger.redis.eval(_RENEW, 1, self.key, self.busy, lease_ms)
-            except Exception:  # Redis away for a moment: the next round tries again
-                log.warning("could not renew the lease of %s", self.key, exc_info=True)
+        lease_ms = int(ledger.lease * 1000)
+        self.renewal = Renewal(
+            ledger.lease / 3,
+            lambda: ledger.redis.eval(_RENEW, 1, key, busy, lease_ms),
+            key,
+        )
 
     async def committed(self) -> None:
         await self._mark_done()
@@ -146,9 +172,7 @@ class _RedisClaim:
             log.warning("could not mark %s done", self.key, exc_info=True)
 
     async def finished(self, ok: bool) -> None:
-        self._renewing.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._renewing
+        await self.renewal.stop()
         if ok:
             await self._mark_done()
         elif not self.done:
@@ -182,9 +206,14 @@ class RedisLedger:
             value = await self.redis.get(key)
             if value == DONE:
                 return None
-            if value is not None and time.monotonic() - started > self.give_up:
+            elapsed = time.monotonic() - started
+            if value is not None and elapsed > self.give_up:
                 log.warning("update %s still handled elsewhere: this copy dropped", update_id)
                 return None
+            if value is not None and int(elapsed / (self.lease * 3)) > int(
+                (elapsed - self.poll) / (self.lease * 3)
+            ):
+                log.warning("update %s handled elsewhere for %.0f s", update_id, elapsed)
             waited = True
             await asyncio.sleep(self.poll)
 
@@ -295,24 +324,21 @@ class RenewedRedisEventIsolation(RedisEventIsolation):
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         redis_key = self.key_builder.build(key, "lock")
-        async with self.redis.lock(
-            name=redis_key, timeout=self.lease, sleep=0.05, lock_class=Lock
-        ) as held:
-            renewing = asyncio.create_task(self._renew(held))
+        held = self.redis.lock(name=redis_key, timeout=self.lease, sleep=0.05, lock_class=Lock)
+        waited = 0.0
+        while not await held.acquire(blocking_timeout=self.lease * 3):
+            waited += self.lease * 3
+            # a live instance is still at an update of this chat (a dead one's lock is gone by now)
+            log.warning("conversation %s busy elsewhere for %.0f s", redis_key, waited)
+        renewal = Renewal(self.lease / 3, held.reacquire, redis_key)
+        try:
+            yield None
+        finally:
+            await renewal.stop()
             try:
-                yield None
-            finally:
-                renewing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewing
-
-    async def _renew(self, held: Lock) -> None:
-        while True:
-            await asyncio.sleep(self.lease / 3)
-            try:
-                await held.reacquire()
-            except Exception:
-                log.warning("could not renew a conversation lock", exc_info=True)
+                await held.release()
+            except LockError:  # expired meanwhile (this process stalled): nothing to free
+                log.warning("conversation %s was no longer locked by this update", redis_key)
 
 
 # --- all of it --------------------------------------------------------------------------------

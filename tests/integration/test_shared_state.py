@@ -86,7 +86,7 @@ async def test_an_update_whose_instance_died_is_taken_over_after_the_lease(
     first, second = ledgers
     claim = await first.begin(2)
     assert claim is not None
-    claim._renewing.cancel()  # type: ignore[attr-defined]  # the instance is gone: no renewal
+    await claim.renewal.stop()  # type: ignore[attr-defined]  # the instance is gone
     loop = asyncio.get_running_loop()
     started = loop.time()
     taken = await asyncio.wait_for(second.begin(2), LEASE * 4)
