@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, Update
+
+from bot.shared_state import MemoryLedger, MemoryPresses, PressMemory, UpdateLedger
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -28,13 +27,6 @@ _PASS_THROUGH = ("np:topic:", "nk:")
 
 def _passes_through(data: str) -> bool:
     return data.startswith(_PASS_THROUGH) or (data.startswith("at:") and data.endswith(":"))
-
-
-@dataclass
-class _Press:
-    data: str
-    shown: str  # the message as the user saw it when pressing, and the conversation's state
-    done_at: float | None  # None while the first press is still being handled
 
 
 async def _shown(query: CallbackQuery, state: FSMContext | None) -> str:
@@ -59,23 +51,40 @@ class DuplicateMiddleware(BaseMiddleware):
     seconds after it succeeded. A press that failed (the database was busy, a refusal) may be
     repeated at once.
 
-    Remembered in this process only, bounded: enough for one instance of the bot."""
+    Remembered in this process (bounded: enough for one instance of the bot), or, given a
+    ``ledger`` and ``presses`` in Redis (bot.shared_state), by every instance together: there an
+    update is done once its unit of work commits (``on_commit`` in the data, for
+    UnitOfWorkMiddleware), and a copy reaching another instance meanwhile waits for it."""
 
-    def __init__(self, window: float = 5.0, remember: int = 10_000) -> None:
+    def __init__(
+        self,
+        window: float = 5.0,
+        remember: int = 10_000,
+        *,
+        ledger: UpdateLedger | None = None,
+        presses: PressMemory | None = None,
+    ) -> None:
         self.window = window
-        self.remember = remember
-        self._update_ids: OrderedDict[int, None] = OrderedDict()
-        self._presses: OrderedDict[tuple[int, int, int], _Press] = OrderedDict()
+        self.ledger = ledger or MemoryLedger(remember)
+        self.presses = presses or MemoryPresses(window, remember)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        if event.update_id in self._update_ids:
+        claim = await self.ledger.begin(event.update_id)
+        if claim is None:
             log.info("duplicate update %s dropped", event.update_id)
             return None
-        self._update_ids[event.update_id] = None
-        if len(self._update_ids) > self.remember:
-            self._update_ids.popitem(last=False)
+        data["on_commit"] = claim.committed
+        ok = False
+        try:
+            result = await self._handle(handler, event, data)
+            ok = True
+            return result
+        finally:
+            await claim.finished(ok)
+
+    async def _handle(self, handler: Handler, event: Update, data: dict[str, Any]) -> Any:
         query = event.callback_query
         if query is None or query.message is None or not query.data or _passes_through(query.data):
             return await handler(event, data)
@@ -86,27 +95,16 @@ class DuplicateMiddleware(BaseMiddleware):
     ) -> Any:
         assert query.message is not None and query.data is not None
         key = (query.from_user.id, query.message.chat.id, query.message.message_id)
-        last = self._presses.get(key)
         shown = await _shown(query, data.get("state"))
-        now = time.monotonic()
-        if (
-            last is not None
-            and (last.data, last.shown) == (query.data, shown)
-            and (last.done_at is None or now - last.done_at < self.window)
-        ):
+        if await self.presses.last(key) == (query.data, shown):
             log.info("repeated press %r by %s dropped", query.data, query.from_user.id)
             await query.answer()  # stops the spinner; the first press gives the answer
             return None
-        press = _Press(query.data, shown, None)
-        self._presses[key] = press
-        self._presses.move_to_end(key)
-        if len(self._presses) > self.remember:
-            self._presses.popitem(last=False)
+        token = await self.presses.start(key, query.data, shown)
         try:
             result = await handler(event, data)
         except BaseException:
-            if self._presses.get(key) is press:
-                del self._presses[key]
+            await self.presses.failed(key, token)
             raise
-        press.done_at = time.monotonic()
+        await self.presses.succeeded(key, token)
         return result

@@ -59,7 +59,9 @@ def build_dispatcher(ctx: BotContext, shared: SharedState | None = None) -> Disp
         in_flight=in_flight,
     )
     dp.update.outer_middleware(in_flight)
-    dp.update.outer_middleware(DuplicateMiddleware())
+    dp.update.outer_middleware(
+        DuplicateMiddleware(ledger=shared.update_ledger(), presses=shared.press_memory())
+    )
     dp.update.outer_middleware(
         FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds, shared.flood_storage())
     )
