@@ -35,7 +35,7 @@ async def _marks_screen(
     work_type_id: int,
     state: FSMContext,
 ) -> None:
-    view = await journal.lesson_view(uow, actor, lesson_id)
+    view = await journal.lesson_view(uow, actor, lesson_id, with_next_topic=False)
     names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
     buttons = []
     for student in view.students:
@@ -78,7 +78,7 @@ async def work_type_chosen(
 async def mark_student(
     query: CallbackQuery, callback_data: MarkStudentCb, uow: SqlUnitOfWork, actor: Actor
 ) -> None:
-    view = await journal.lesson_view(uow, actor, callback_data.lesson)
+    view = await journal.lesson_view(uow, actor, callback_data.lesson, with_next_topic=False)
     student = next((s for s in view.students if s.id == callback_data.student), None)
     if student is None:
         await query.answer(ct.STALE_BUTTON)

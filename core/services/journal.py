@@ -243,7 +243,11 @@ class LessonView:
     scale: grading.GradingScale = grading.SCALES["five_point"]
 
 
-async def lesson_view(uow: UnitOfWork, actor: Actor, lesson_id: int) -> LessonView:
+async def lesson_view(
+    uow: UnitOfWork, actor: Actor, lesson_id: int, *, with_next_topic: bool = True
+) -> LessonView:
+    """``with_next_topic``: the screens that do not show the plan's next topic leave it out (it
+    reads every lesson of the group's subject in the year, each tap of a mark)."""
     lesson = await keepable_lesson(uow, actor, lesson_id)
     group = await uow.repo(StudyGroup).get(lesson.group_id)
     subject = await uow.repo(Subject).get(lesson.subject_id)
@@ -258,7 +262,7 @@ async def lesson_view(uow: UnitOfWork, actor: Actor, lesson_id: int) -> LessonVi
     for mark in await uow.repo(Mark).find(lesson_id=lesson.id, deleted_at=None):
         view.marks.setdefault(mark.student_id, []).append(mark)
     view.homework = await uow.repo(Homework).first(lesson_id=lesson.id)
-    view.next_topic = await next_topic(uow, lesson)
+    view.next_topic = await next_topic(uow, lesson) if with_next_topic else None
     view.scale = await _scale_of(uow, lesson)
     return view
 
