@@ -356,7 +356,7 @@ async def test_three_instances_handle_every_update_once_even_when_two_of_them_di
             if marks == 3:
                 before.touch()
             elif marks == 9:
-                after.touch()
+                after.write_text("mark.create")  # a mark: its use case is not idempotent
 
         await school_day(running, marks_each=8, after_each=count_marks)
         assert not victim.alive and not other.alive
@@ -369,7 +369,8 @@ async def test_three_instances_handle_every_update_once_even_when_two_of_them_di
         await wait_until(lambda: survivor.logged("scheduled job reminders done") > 0, 10)
         stormy = await check_exactly_once(running)
         unanswered = sum(t.sent - t.answered for t in running.teachers)
-        assert unanswered <= 1  # the answer to what was committed just before the second death
+        # the mark committed just before the second death is never answered, and not redone
+        assert unanswered >= 1
     print(
         f"\nall alive: {calm}\ntwo killed: {stormy}, {unanswered} answers lost with them;"
         f" {time.monotonic() - started:.1f} s"

@@ -14,7 +14,8 @@ What a test cannot wait for is made short, and the instances share a clock:
 - when the file TEST_LOG_DIR/die-before-commit-PORT appears, the instance on PORT kills itself
   (SIGKILL) as it is about to commit an update: nothing of it saved, Telegram not answered;
   with TEST_LOG_DIR/die-after-commit-PORT, right after the commit: the data in, the update
-  marked done in Redis, the answer to the user not sent.
+  marked done in Redis, the answer to the user not sent. A file may name the audited action
+  the commit must carry (``mark.create``); empty, any commit of an update will do.
 """
 
 from __future__ import annotations
@@ -83,15 +84,20 @@ def serve(port: int, log_dir: Path) -> None:
 def _die_at_commit_when_asked(before: Path, after: Path) -> None:
     commit = _CommitNotifyingUnitOfWork.commit
 
-    def die_if(trigger: Path) -> None:
-        if trigger.exists():
+    def die_if(trigger: Path, actions: set[str]) -> None:
+        try:
+            wanted = trigger.read_text().strip()
+        except FileNotFoundError:
+            return
+        if not wanted or wanted in actions:
             trigger.unlink()
             os.kill(os.getpid(), signal.SIGKILL)
 
     async def commit_or_die(self: _CommitNotifyingUnitOfWork) -> None:
-        die_if(before)
+        actions = {entry.action for entry in self._pending}
+        die_if(before, actions)
         await commit(self)
-        die_if(after)
+        die_if(after, actions)
 
     _CommitNotifyingUnitOfWork.commit = commit_or_die  # type: ignore[method-assign]
 
