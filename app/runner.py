@@ -45,6 +45,8 @@ async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) 
         settings.redis_url, settings.redis_prefix, settings.instance_lease_seconds
     )
     await shared.ping()
+    if shared.shared and not webhook:
+        log.warning("REDIS_URL is set, but only one instance may poll: run several with --webhook")
     db = await open_database(settings)
     if clock is not None:
         db.clock = clock
