@@ -144,9 +144,13 @@ async def run(args: argparse.Namespace) -> list[Line]:
 def print_summary(lines: list[Line], seconds: float) -> None:
     print("\n== Summary ==")
     width = max(len(line.figure) for line in lines)
+    values = max(len(line.value) for line in lines)
+    targets = max(len(line.target) for line in lines)
     for line in lines:
         verdict = "" if line.met is None else ("met" if line.met else "NOT met")
-        print(f"  {line.figure:{width}}  {line.value:>16}  {line.target:>9}  {verdict}")
+        print(
+            f"  {line.figure:{width}}  {line.value:>{values}}  {line.target:>{targets}}  {verdict}"
+        )
     print(f"  total run: {seconds:.0f} s")
 
 
