@@ -22,6 +22,7 @@ from core.services.reports.source import (
     FinalRow,
     GroupRow,
     HolidayRow,
+    LessonLine,
     LessonTally,
     LoadRow,
     MarkEntryTally,
@@ -361,6 +362,26 @@ class SqlReportSource:
         return [AbsenceLine(*r) for r in await self._rows(query)]
 
     # --- keeping the journal ------------------------------------------------------------------
+
+    async def lesson_lines(
+        self, school_id: int, start: dt.date, end: dt.date, group_ids: Collection[int] | None
+    ) -> Sequence[LessonLine]:
+        x, h = t.lessons.c, t.homework.c
+        homework = (
+            select(func.max(h.text)).where(h.lesson_id == x.id).correlate(t.lessons)
+        ).scalar_subquery()
+        query: Select[Any] = select(
+            x.group_id,
+            x.subject_id,
+            x.on_date,
+            x.lesson_number,
+            func.coalesce(x.substitute_id, x.teacher_id),
+            x.substitute_id.is_not(None),
+            x.topic,
+            homework,
+        ).order_by(x.on_date, x.lesson_number, x.group_id)
+        query = self._lessons_in(query, school_id, start, end, group_ids)
+        return [LessonLine(*r) for r in await self._rows(query)]
 
     async def lesson_tallies(
         self, school_id: int, start: dt.date, end: dt.date, group_ids: Collection[int] | None

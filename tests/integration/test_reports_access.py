@@ -129,7 +129,9 @@ async def test_the_administration_gets_every_report_of_its_school(
                 )
             assert report.name == kind.name and report.title == kind.title and report.tables
             made += 1
-    assert made == 36  # 8 reports × 4 scopes, absences and failing per student too, 2 profiles
+    # 8 reports × 4 scopes, absences and failing per student too, 2 profiles, the raw journal of
+    # a class and of a teacher's groups
+    assert made == 38
     async with db.uow() as uow:
         with pytest.raises(NotFound):  # no such class in this school
             await make_report(uow, deputy, "mastery", ReportScope.of_class(9999), q1)
@@ -143,8 +145,8 @@ def test_menus_offer_each_role_its_reports(school: Seeded) -> None:
     deputy = staff(school, "Кузнецова", Role.DEPUTY)
     class_teacher = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
     teacher = staff(school, "Смирнов", Role.TEACHER)
-    assert len(reports_for(deputy)) == len(KINDS) == 10
+    assert len(reports_for(deputy)) == len(KINDS) == 11
     assert [k.name for k in reports_for(class_teacher)] == list(KINDS)
     assert "class-profile" not in [k.name for k in reports_for(teacher)]
     assert "student-profile" not in [k.name for k in reports_for(teacher)]
-    assert len(reports_for(teacher)) == 8
+    assert len(reports_for(teacher)) == 9  # the raw journal of their groups too

@@ -4,13 +4,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
 
 from core.model.identity import Role
 from core.model.journal import AbsenceKind
+from core.services.errors import AccessDenied
 from core.services.reports import texts as txt
 from core.services.reports.catalog import make_report
 from core.services.reports.scope import ReportScope, StudyPeriodRef
+from documents.reports import Format, render
 from storage.uow import Database
 from tests.support import reports as kept
 from tests.support.actors import staff
@@ -198,3 +205,39 @@ async def test_student_profile(db: Database, school: Seeded) -> None:
         "НА",
     )
     assert len(table_of(report, txt.FAILING_LIST).rows) == 3
+
+
+async def test_the_raw_journal_of_a_class_goes_out_as_xlsx_and_csv(
+    db: Database, school: Seeded
+) -> None:
+    q1 = StudyPeriodRef(await quarter_id(db, school, 1))
+    reader = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+    whole = ReportScope.of_class(school.classes["5А"])
+    async with db.uow() as uow:
+        report = await make_report(uow, reader, "journal", whole, q1, now=REPORT_AT)
+    lessons = table_of(report, txt.JOURNAL_LESSONS)
+    marks = table_of(report, txt.JOURNAL_MARKS)
+    absences = table_of(report, txt.JOURNAL_ABSENCES)
+    assert lessons.rows and marks.rows and absences.rows
+    assert {row[2] for row in lessons.rows} >= {"Математика", "Английский язык"}
+    assert ("Борисова В. В.", txt.ABSENCE_NAMES[AbsenceKind.LATE]) in {
+        (row[3], row[4]) for row in absences.rows
+    }  # lateness is in the raw journal too
+    # XLSX read back holds the same cells, CSV opens in Russian Excel (BOM, «;»)
+    book = load_workbook(io.BytesIO(render(report, Format.XLSX)))
+    sheet_values = {
+        sheet.title: [row for row in sheet.iter_rows(values_only=True)] for sheet in book
+    }
+    mark_sheet = next(v for k, v in sheet_values.items() if k.startswith(txt.JOURNAL_MARKS))
+    header = next(i for i, row in enumerate(mark_sheet) if row[0] == txt.DATE)
+    read_back = [row[: len(marks.columns)] for row in mark_sheet[header + 1 :]][: len(marks.rows)]
+    assert [(r[3], str(r[4])) for r in read_back] == [(r[3], str(r[4])) for r in marks.rows]
+    data = render(report, Format.CSV, table=1)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == len(marks.rows) + 1
+    # another class's teacher gets no export of 5А
+    other = staff(school, "Смирнов", Role.CLASS_TEACHER, classes=("5Б",))
+    async with db.uow() as uow:
+        with pytest.raises(AccessDenied):
+            await make_report(uow, other, "journal", whole, q1, now=REPORT_AT)

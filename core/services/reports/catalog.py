@@ -19,6 +19,7 @@ from core.services.reports import (
     curriculum,
     failing,
     final_sheet,
+    journal_export,
     journal_keeping,
     mastery,
     profiles,
@@ -34,6 +35,7 @@ ALL = frozenset(ScopeKind)
 GROUPED = frozenset({ScopeKind.SCHOOL, ScopeKind.GRADE, ScopeKind.CLASS, ScopeKind.TEACHER})
 ONE_CLASS = frozenset({ScopeKind.CLASS})
 ONE_STUDENT = frozenset({ScopeKind.STUDENT})
+JOURNAL_SCOPES = frozenset({ScopeKind.CLASS, ScopeKind.TEACHER})
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ KINDS: dict[str, ReportKind] = {
         ReportKind(
             "student-profile", txt.STUDENT_PROFILE, ONE_STUDENT, False, profiles.student_profile
         ),
+        ReportKind("journal", txt.JOURNAL, JOURNAL_SCOPES, False, journal_export.report),
     )
 }
 REPORT_TITLES: dict[str, str] = {name: kind.title for name, kind in KINDS.items()}

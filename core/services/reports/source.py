@@ -202,6 +202,20 @@ class AbsenceLine:
 
 
 @dataclass(frozen=True)
+class LessonLine:
+    """One lesson as the journal shows it (REP-9's raw journal)."""
+
+    group_id: int
+    subject_id: int
+    on_date: dt.date
+    lesson_number: int
+    given_by: int  # the substitute if there was one
+    substituted: bool
+    topic: str | None
+    homework: str | None
+
+
+@dataclass(frozen=True)
 class LessonTally:
     """Stored lessons (not cancelled) of a group's subject by its timetable teacher."""
 
@@ -354,6 +368,10 @@ class ReportSource(Protocol):
     ) -> Sequence[AbsenceLine]:
         """Absences one by one (being late included) with the lesson's topic; by date."""
         ...
+
+    async def lesson_lines(
+        self, school_id: int, start: dt.date, end: dt.date, group_ids: Collection[int] | None
+    ) -> Sequence[LessonLine]: ...
 
     async def lesson_tallies(
         self, school_id: int, start: dt.date, end: dt.date, group_ids: Collection[int] | None
