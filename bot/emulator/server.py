@@ -83,6 +83,7 @@ class BotApiEmulator:
         clock: Callable[[], float] = time.time,
         webhook_retry_delay: float = 0.1,
         webhook_timeout: float = 5.0,
+        webhook_connections: int = 1,
     ) -> None:
         self.token = token
         self.host = host
@@ -102,7 +103,11 @@ class BotApiEmulator:
         )
         self.api = BotApi(self.state, flood_limits)
         self._sender = WebhookSender(
-            self.state, self.api, retry_delay=webhook_retry_delay, timeout=webhook_timeout
+            self.state,
+            self.api,
+            retry_delay=webhook_retry_delay,
+            timeout=webhook_timeout,
+            connections=webhook_connections,
         )
         self._users: dict[int, EmulatedUser] = {}
         self._runner: web.AppRunner | None = None

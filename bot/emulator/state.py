@@ -255,6 +255,10 @@ class UpdateQueue:
         else:
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
 
+    def confirm(self, update_id: int) -> None:
+        """One update taken by the webhook (several may be in flight, answered in any order)."""
+        self.pending = [u for u in self.pending if u["update_id"] != update_id]
+
     def set_allowed(self, allowed: Any) -> None:
         if isinstance(allowed, list):
             self.allowed = frozenset(str(kind) for kind in allowed) or None

@@ -2,11 +2,14 @@
 
 Telegram sends a webhook POST per update, with the secret token header, and keeps an update
 until the bot acknowledges it; the answer may itself carry a method call. One update is in
-flight at a time here (Telegram may open up to max_connections), so tests see a fixed order.
+flight at a time by default, so tests see a fixed order; with ``connections`` > 1 up to that many
+(and the webhook's max_connections) are, each retried on its own, as Telegram does for a bot
+behind several instances.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -31,15 +34,20 @@ class WebhookSender:
         retry_delay: float = 0.1,
         max_retry_delay: float = 2.0,
         timeout: float = 5.0,
+        connections: int = 1,
     ) -> None:
         self.state = state
         self.api = api
         self.retry_delay = retry_delay
         self.max_retry_delay = max_retry_delay
         self.timeout = timeout
+        self.connections = connections
 
     async def run(self) -> None:
         """Runs until cancelled by the emulator's close()."""
+        if self.connections > 1:
+            await self._run_parallel()
+            return
         delay = self.retry_delay
         async with ClientSession(timeout=ClientTimeout(total=self.timeout)) as http:
             while not self.state.closing.is_set():
@@ -62,6 +70,43 @@ class WebhookSender:
                         delay = min(delay * 2, self.max_retry_delay)
                     else:
                         delay = self.retry_delay
+
+    async def _run_parallel(self) -> None:
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        async with ClientSession(timeout=ClientTimeout(total=self.timeout)) as http:
+            try:
+                while not self.state.closing.is_set():
+                    for update_id in [i for i, task in in_flight.items() if task.done()]:
+                        del in_flight[update_id]
+                    hook = self.state.webhook
+                    limit = 0 if hook is None else min(self.connections, hook.max_connections)
+                    for update in self.state.updates.pending:
+                        if len(in_flight) >= limit:
+                            break
+                        if update["update_id"] not in in_flight:
+                            in_flight[update["update_id"]] = asyncio.create_task(
+                                self._deliver_until_taken(http, update)
+                            )
+                    await self.state.updates.changed.wait(1.0)
+            finally:
+                for task in in_flight.values():
+                    task.cancel()
+                await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _deliver_until_taken(self, http: ClientSession, update: dict[str, Any]) -> None:
+        delay = self.retry_delay
+        while True:
+            hook = self.state.webhook
+            if hook is None:
+                await self.state.webhook_changed.wait(1.0)
+                continue
+            if await self._deliver(http, hook, update):
+                self.state.updates.confirm(update["update_id"])
+                self.state.updates.changed.fire()  # a connection is free for the next one
+                self.state.changed.fire()
+                return
+            await self.state.webhook_changed.wait(delay)
+            delay = min(delay * 2, self.max_retry_delay)
 
     async def _deliver(
         self, http: ClientSession, hook: WebhookConfig, update: dict[str, Any]
