@@ -25,9 +25,11 @@ instance died is delivered again, maybe to another instance. Its id in Redis rea
   two days (Telegram keeps an undelivered update for one).
 - deleted when the handler failed before committing, so that a copy may try again.
 
-What is left: the moment between the database's commit and Redis' SET (microseconds; an instance
-killed exactly there has its update handled again), and handlers that commit through a unit of
-work of their own rather than the update's (marked done when they return). If Redis is away the
+What is left: the moment between the database's commit and Redis' SET (one round trip to Redis;
+an instance killed exactly there has that update handled again — closing it for good would take
+the update id written in the same transaction, a table of handled updates), and handlers that
+commit through a unit of work of their own rather than the update's (marked done when they
+return). If Redis is away the
 update is not handled: the user gets the usual error message and may try again.
 """
 

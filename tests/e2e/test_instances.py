@@ -1,11 +1,11 @@
 """Three `dnevnik run --webhook` processes behind one address, on PostgreSQL and Redis, with the
-emulator delivering webhooks through a round-robin proxy (tests/support/instances.py): three
-teachers post marks by text, a conversation carried on by whichever instance gets the next
-update; guardians acknowledge the notices the instances' workers send. Every update changes the
-journal once and every notice reaches its chat once — with all three alive, with one update
-posted to two instances at once, and when the instance running the scheduled jobs dies (SIGKILL)
-as it is about to commit an update and a second one right after committing one (answer unsent):
-the one left takes the scheduled jobs over.
+emulator delivering webhooks (up to 8 at once, as Telegram does) through a round-robin proxy
+(tests/support/instances.py): three teachers post marks by text, a conversation carried on by
+whichever instance gets the next update; guardians acknowledge the notices the instances'
+workers send. Every update changes the journal once and every notice reaches its chat once —
+with all three alive, with one update posted to two instances at once, and when the instance
+running the scheduled jobs dies (SIGKILL) as it is about to commit an update and a second one
+right after committing a mark (its answer unsent): the one left takes the scheduled jobs over.
 
 The instances' clock starts on a Monday at 10:15 in Moscow and runs at the real pace; leases are
 short (tests/support/instance_main.py). Needs PostgreSQL (DNEVNIK_TEST_DATABASE_URL) and Redis.
