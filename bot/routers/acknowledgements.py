@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import keyboards
 from bot.callbacks import MenuCb
+from bot.class_choice import pick_class
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
 from bot.routers.class_view import pages
@@ -24,7 +25,6 @@ from core.model.identity import Actor
 from core.model.school import School
 from core.services import reminders
 from core.services import reminders_texts as rt
-from core.services.class_journal import viewable_classes
 from core.services.identity import class_in_school
 from core.services.notice_status import GuardianNotices, class_acknowledgements
 from core.services.timetable import school_today
@@ -47,23 +47,13 @@ def _target(query: CallbackQuery) -> Message | None:
 async def start(
     event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
-    message = event if isinstance(event, Message) else _target(event)
-    if isinstance(event, CallbackQuery):
-        await event.answer()
-    if message is None:
-        return
-    classes = await viewable_classes(uow, actor)
-    if not classes:
-        await message.answer(ct.NOT_ALLOWED)
-        return
-    if len(classes) == 1:
-        await _overview(message, uow, actor, classes[0].id or 0, ctx)
-        return
-    builder = InlineKeyboardBuilder()
-    for c in classes:
-        builder.button(text=c.name, callback_data=AckClassCb(class_id=c.id or 0))
-    builder.adjust(4)
-    await message.answer(txt.CHOOSE_CLASS, reply_markup=builder.as_markup())
+    async def show(message: Message, class_id: int) -> None:
+        await _overview(message, uow, actor, class_id, ctx)
+
+    def button(class_id: int) -> AckClassCb:
+        return AckClassCb(class_id=class_id)
+
+    await pick_class(event, uow, actor, txt.CHOOSE_CLASS, button, show)
 
 
 async def class_chosen(

@@ -18,6 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import keyboards
 from bot.callbacks import MenuCb
+from bot.class_choice import pick_class
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
 from bot.routers.class_view import pages
@@ -26,7 +27,6 @@ from bot.texts import extracts as txt
 from core.model.identity import Actor
 from core.model.school import School
 from core.services import extracts
-from core.services.class_journal import viewable_classes
 from core.services.extracts import PaperReason
 from core.services.identity import class_in_school
 from core.services.timetable import school_today
@@ -52,23 +52,17 @@ def _day(value: dt.date) -> str:
 async def start(
     event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
-    message = event if isinstance(event, Message) else _target(event)
-    if isinstance(event, CallbackQuery):
-        await event.answer()
-    if message is None:
-        return
-    classes = await viewable_classes(uow, actor)
-    if not classes:
-        await message.answer(ct.NOT_ALLOWED)
-        return
-    if len(classes) == 1:
-        await _paper_list(message, uow, actor, classes[0].id or 0, ctx)
-        return
-    builder = InlineKeyboardBuilder()
-    for c in classes:
-        builder.button(text=c.name, callback_data=ExtractClassCb(class_id=c.id or 0))
-    builder.adjust(4)
-    await message.answer(txt.CHOOSE_CLASS, reply_markup=builder.as_markup())
+    async def show(message: Message, class_id: int) -> None:
+        await _paper_list(message, uow, actor, class_id, ctx)
+
+    await pick_class(
+        event,
+        uow,
+        actor,
+        txt.CHOOSE_CLASS,
+        lambda class_id: ExtractClassCb(class_id=class_id),
+        show,
+    )
 
 
 async def class_chosen(
