@@ -15,6 +15,7 @@ from app.settings import Settings
 from core.ports import Clock, SystemClock
 from core.services.reminders import RemindersSent, run_reminders
 from notifications.scheduler import Job, Scheduler, lock_for
+from storage import handled_updates
 from storage.backup import BackupStore
 from storage.uow import Database
 
@@ -65,6 +66,10 @@ def build_jobs(
     async def chains() -> int:
         return await check_chains(db, bot, clock)
 
+    async def forget_updates() -> int:
+        async with db.uow() as uow:
+            return await handled_updates.prune(uow.session, clock.now())
+
     store = backups or backup_store(settings, clock)  # a process of its own: `dnevnik worker`
     return [
         Job(
@@ -74,6 +79,7 @@ def build_jobs(
             run_at_start=True,
         ),
         Job("audit-chains", chains, _at(CHAIN_CHECK_AT, settings.default_timezone)),
+        Job("handled-updates", forget_updates, _at(BACKUP_AT, settings.default_timezone)),
         Job("backup", store.scheduled, _at(BACKUP_AT, settings.default_timezone)),
     ]
 

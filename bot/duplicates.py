@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject, Update
 
 from bot.shared_state import MemoryLedger, MemoryPresses, PressMemory, UpdateLedger
+from storage.handled_updates import AlreadyHandled
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -76,11 +77,19 @@ class DuplicateMiddleware(BaseMiddleware):
             log.info("duplicate update %s dropped", event.update_id)
             return None
         data["on_commit"] = claim.committed
+        if not isinstance(self.ledger, MemoryLedger):
+            # several instances: the update is recorded in its own transaction, for the copy
+            # that arrives after an instance died between its commit and telling Redis
+            data["commit_once"] = event.update_id
         ok = False
         try:
             result = await self._handle(handler, event, data)
             ok = True
             return result
+        except AlreadyHandled:
+            log.info("update %s committed by another instance: copy dropped", event.update_id)
+            ok = True
+            return None
         finally:
             await claim.finished(ok)
 

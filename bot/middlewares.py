@@ -24,6 +24,7 @@ from bot.context import BotContext
 from bot.texts import common as txt
 from core.ports import Clock
 from core.services.identity import resolve_actor
+from storage import handled_updates
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         unit = (
             ctx.db.uow()
             if on_commit is None
-            else _CommitNotifyingUnitOfWork(ctx.db.session_factory, ctx.db.clock, on_commit)
+            else _CommitNotifyingUnitOfWork(
+                ctx.db.session_factory, ctx.db.clock, on_commit, data.get("commit_once")
+            )
         )
         async with unit as uow:
             token = current_uow.set(uow)
@@ -86,11 +89,20 @@ class _CommitNotifyingUnitOfWork(SqlUnitOfWork):
         factory: async_sessionmaker[AsyncSession],
         clock: Clock,
         on_commit: Callable[[], Awaitable[None]],
+        update_id: int | None = None,
     ) -> None:
         super().__init__(factory, clock)
         self._on_commit = on_commit
+        self._update_id = update_id  # several instances: recorded with the first commit
 
     async def commit(self) -> None:
+        if self._update_id is not None:
+            try:
+                await handled_updates.record(self.session, self._update_id, self.clock.now())
+            except handled_updates.AlreadyHandled:
+                await self.rollback()
+                raise
+            self._update_id = None
         await super().commit()
         await self._on_commit()
 

@@ -619,6 +619,15 @@ guardian_replies = Table(
     Column("sent_at", UTCDateTime, nullable=False),
 )
 
+# updates of the bot whose changes were committed, written in their own transaction: with several
+# instances, a copy of an update (redelivered after its instance died) changes nothing again
+handled_updates = Table(
+    "handled_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("handled_at", UTCDateTime, nullable=False, index=True),
+)
+
 # not school-scoped: a Telegram account may be bound in several schools, and blocking the bot
 # blocks it for all of them
 unreachable_chats = Table(
