@@ -479,6 +479,7 @@ def audit_show(
 def run(
     webhook: Annotated[bool, typer.Option("--webhook", help=txt.RUN_WEBHOOK_HELP)] = False,
 ) -> None:
+    from app.runner import RedisUnavailable
     from app.runner import run as run_bot
 
     settings = _settings()
@@ -486,7 +487,11 @@ def run(
         raise fail(txt.NO_TOKEN, code=2)
     if webhook and not settings.webhook_url:
         raise fail(txt.NO_WEBHOOK_URL, code=2)
-    _run(run_bot(settings, webhook=webhook))
+    try:
+        _run(run_bot(settings, webhook=webhook))
+    except RedisUnavailable as error:
+        reason = error.reason.rstrip(".")
+        raise fail(txt.NO_REDIS.format(url=error.url, error=reason), code=2) from None
 
 
 @app.command("worker", help=txt.WORKER_HELP)

@@ -175,3 +175,8 @@ SYNTH_DONE = (
 )
 SYNTH_SIZE = "  размер базы: {size:.0f} МБ"
 SYNTH_WORKBOOK_WRITTEN = "Книга синтетической школы ({students} уч.) записана: {path}"
+
+NO_REDIS = (
+    "Redis не отвечает по адресу из REDIS_URL ({url}): {error}. Запустите Redis или уберите "
+    "REDIS_URL (тогда бот работает одним экземпляром, без Redis)."
+)

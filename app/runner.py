@@ -25,6 +25,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from app.bootstrap import backup_store, open_database
 from app.settings import Settings
@@ -39,12 +40,24 @@ log = logging.getLogger("dnevnik.run")
 WEBHOOK_PATH = "/telegram/webhook"
 
 
+class RedisUnavailable(Exception):
+    """REDIS_URL is set but Redis does not answer at start: said at once, not at the first
+    update (the command turns it into a Russian message)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(reason)
+        self.url, self.reason = url, reason
+
+
 async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) -> None:
     """``clock``: the system's unless a test gives its own (the same one for every part)."""
     shared = SharedState.from_url(
         settings.redis_url, settings.redis_prefix, settings.instance_lease_seconds
     )
-    await shared.ping()
+    try:
+        await shared.ping()
+    except (OSError, RedisError) as error:
+        raise RedisUnavailable(settings.redis_url, str(error)) from error
     if shared.shared and not webhook:
         log.warning("REDIS_URL is set, but only one instance may poll: run several with --webhook")
     db = await open_database(settings)

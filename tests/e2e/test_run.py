@@ -109,3 +109,21 @@ def test_without_a_token_explains_what_to_do(tmp_path: Path, command: str) -> No
     output = result.stdout + result.stderr
     assert result.returncode == 2
     assert "BOT_TOKEN" in output and "@BotFather" in output
+
+
+def test_redis_away_at_start_is_said_plainly(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    env = {
+        "BOT_TOKEN": "123:abc",
+        "WEBHOOK_URL": "https://bot.example.ru",
+        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}",
+        "COLUMNS": "250",
+    }
+    result = CliRunner().invoke(app, ["run", "--webhook"], env=env)
+    assert result.exit_code == 2
+    assert "Redis не отвечает по адресу из REDIS_URL (redis://127.0.0.1:1/0)" in result.output
+    assert "Traceback" not in result.output
