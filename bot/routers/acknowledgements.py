@@ -70,7 +70,10 @@ def _line(g: GuardianNotices, zone: ZoneInfo) -> str:
     if g.waiting:
         first = g.waiting[0].sent_at
         since = f"{first.astimezone(zone):%d.%m}" if first else "?"
-        waiting = txt.WAITING.format(count=len(g.waiting), since=since)
+        kinds = dict.fromkeys(  # what waits, in the order it came, each word once
+            txt.KINDS.get(kind, txt.OTHER) for notice in g.waiting for kind in notice.kinds
+        )
+        waiting = txt.WAITING.format(count=len(g.waiting), since=since, what=", ".join(kinds))
     mark = txt.ON_PAPER if g.needs_paper else txt.SOME_WAITING if g.waiting else txt.ALL_DONE
     consent = txt.CONSENT[g.consent]
     if not g.connected:

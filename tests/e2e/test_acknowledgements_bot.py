@@ -42,7 +42,10 @@ async def test_the_class_teacher_sees_who_has_not_acknowledged_and_reminds_in_on
     screen = await ivanova.wait_for_message(lambda m: "📬" in (m.text or ""))
     text = screen.text or ""
     assert "📬 Ознакомление родителей — 5А" in text
-    assert "⏳ Алексеева Ольга Ивановна (Артём А.): подтверждено 0 из 1, ждут 1 (с 07.09)" in text
+    assert (
+        "⏳ Алексеева Ольга Ивановна (Артём А.): подтверждено 0 из 1, ждут 1 (с 07.09: пропуски)"
+        in text
+    )
     assert "согласие: дано" in text
     assert "🖨 Борисов Павел (Вера Б.): подтверждено 0 из 0 — на бумаге\n    согласие: отказ" in text
     assert screen.button_texts[0] == "🔔 Алексеева Ольга Ивановна: 1"
