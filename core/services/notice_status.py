@@ -111,7 +111,9 @@ async def _line(
         # a reminder is about other notices: counting it would make the guardian look worse
         and n.kinds != [EventKind.ACK_REMINDER]
     ]
-    delivered = [n for n in found if n.status in DELIVERED]
+    # acknowledged is delivered, whatever the worker has recorded yet: the guardian's press can
+    # come before the worker has written down Telegram's answer
+    delivered = [n for n in found if n.status in DELIVERED or n.acknowledged_at is not None]
     waiting = sorted(
         (n for n in delivered if n.acknowledged_at is None),
         key=lambda n: (n.sent_at or n.created_at, n.id or 0),
@@ -127,7 +129,7 @@ async def _line(
         unreachable_since=min(unreachable) if unreachable else None,
         delivered=len(delivered),
         acknowledged=sum(1 for n in delivered if n.acknowledged_at is not None),
-        undelivered=sum(1 for n in found if n.status in UNDELIVERED),
+        undelivered=sum(1 for n in found if n.status in UNDELIVERED and n.acknowledged_at is None),
         waiting=[
             WaitingNotice(n.id or 0, names.get(n.student_id or 0, ""), list(n.kinds), n.sent_at)
             for n in waiting

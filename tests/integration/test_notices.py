@@ -484,6 +484,25 @@ async def test_the_class_teacher_sees_who_has_not_acknowledged(
     assert olga.children == "Артём А." and olga.consent is ConsentAnswer.GIVEN
 
 
+async def test_an_acknowledgement_counts_before_the_worker_records_the_send(
+    db: Database, school: Seeded, family: Family, clock: MovableClock
+) -> None:
+    await absence(db, school, family)
+    await worker(db, clock, FakeChannel()).work_once()
+    async with db.uow() as uow:  # the press came before the worker wrote Telegram's answer down
+        notice = await notice_to(db, OLGA)
+        stored = await uow.repo(Notice).get(notice.id or 0)
+        assert stored is not None
+        stored.status, stored.acknowledged_at = NoticeStatus.SENDING, DURING
+        stored.version += 1
+        await uow.commit()
+    async with db.uow() as uow:
+        ct = staff(school, "Иванова", Role.CLASS_TEACHER, classes=("5А",))
+        view = await notice_status.class_acknowledgements(uow, ct, school.classes["5А"], MONDAY)
+    olga = next(line for line in view if line.guardian_id == family.olga)
+    assert (olga.delivered, olga.acknowledged, olga.waiting) == (1, 1, [])
+
+
 # --- exactly once with several workers ----------------------------------------------------------
 
 
