@@ -77,20 +77,26 @@ async def _planned_day(uow: UnitOfWork, school_id: int, day: dt.date) -> list[Pl
     return [] if year_id is None else await planned_lessons(uow, school_id, year_id, day, day)
 
 
+async def day_lessons(
+    uow: UnitOfWork, school_id: int, day: dt.date
+) -> dict[tuple[int, int], Lesson | PlannedLesson]:
+    """A school's lessons of a day by (group, lesson number): the timetable's, where a stored
+    lesson (opened, substituted, moved, or its cancelled stub) stands instead."""
+    keys: dict[tuple[int, int], Lesson | PlannedLesson] = {
+        (planned.group_id, planned.lesson_number): planned
+        for planned in await _planned_day(uow, school_id, day)
+    }
+    for stored in await uow.repo(Lesson).find(school_id=school_id, on_date=day):
+        keys[(stored.group_id, stored.lesson_number)] = stored  # says more than the timetable
+    return keys
+
+
 async def teacher_lessons(uow: UnitOfWork, actor: Actor, day: dt.date) -> list[LessonCard]:
     """«Мои уроки»: by the timetable, without the ones given away to a substitute, with the ones
     taken over as a substitute, each with what is done already."""
     if actor.kind is not PersonKind.STAFF:
         raise AccessDenied(NOT_ALLOWED)
-    stored = {
-        (x.group_id, x.lesson_number): x
-        for x in await uow.repo(Lesson).find(school_id=actor.school_id, on_date=day)
-    }
-    keys: dict[tuple[int, int], Lesson | PlannedLesson] = {
-        (planned.group_id, planned.lesson_number): planned
-        for planned in await _planned_day(uow, actor.school_id, day)
-    }
-    keys.update(stored)  # a stored lesson (substituted, moved) says more than the timetable
+    keys = await day_lessons(uow, actor.school_id, day)
     mine = []
     for item in keys.values():
         if isinstance(item, Lesson):

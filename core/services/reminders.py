@@ -31,15 +31,14 @@ from core.model.identity import Actor, PersonKind
 from core.model.journal import Homework, Lesson, Mark, PeriodLock
 from core.model.notices import Notice, NoticeStatus, ReminderSent
 from core.model.school import AcademicYear, Bell, Holiday, School, StudyPeriod
-from core.model.timetable import ControlForm, ControlWork, PlannedLesson, TimetableEntry
+from core.model.timetable import ControlForm, ControlWork, TimetableEntry
 from core.ports import UnitOfWork
 from core.rules import journal as rules
 from core.services import reminders_texts as txt
 from core.services.audit_log import audited_add
 from core.services.errors import Refused
-from core.services.journal import emit
+from core.services.journal import day_lessons, emit
 from core.services.notice_status import class_acknowledgements
-from core.services.timetable import planned_lessons
 
 ATTENDANCE_FROM = dt.time(15, 0)
 MORNING_FROM = dt.time(8, 0)
@@ -101,19 +100,11 @@ class _DayLesson:
     stored: Lesson | None
 
 
-async def _day_lessons(
-    uow: UnitOfWork, school_id: int, year_id: int, day: dt.date
-) -> list[_DayLesson]:
-    """The lessons given on a day: the timetable's, overridden by stored ones (moved,
-    substituted), without the cancelled stubs."""
-    items: dict[tuple[int, int], PlannedLesson | Lesson] = {
-        (p.group_id, p.lesson_number): p
-        for p in await planned_lessons(uow, school_id, year_id, day, day)
-    }
-    for lesson in await uow.repo(Lesson).find(school_id=school_id, on_date=day):
-        items[(lesson.group_id, lesson.lesson_number)] = lesson
+async def _day_lessons(uow: UnitOfWork, school_id: int, day: dt.date) -> list[_DayLesson]:
+    """The lessons given on a day (journal.day_lessons without the cancelled stubs), each with
+    whoever gives it."""
     found = []
-    for (group_id, number), item in sorted(items.items(), key=lambda kv: kv[0]):
+    for (group_id, number), item in sorted((await day_lessons(uow, school_id, day)).items()):
         if isinstance(item, Lesson):
             if not item.cancelled:
                 found.append(_DayLesson(group_id, number, item.subject_id, item.given_by, item))
@@ -180,7 +171,7 @@ async def remind_staff(uow: UnitOfWork, school: School, now: dt.datetime) -> int
     once = _Once(uow, school.id, now)
     deadlines = rules.Deadlines.of(school)
     sent = 0
-    lessons = await _day_lessons(uow, school.id, year.id, today)
+    lessons = await _day_lessons(uow, school.id, today)
     if local.time() >= ATTENDANCE_FROM:
         for item in lessons:
             if item.stored is None or item.stored.attendance_taken_at is None:
