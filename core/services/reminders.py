@@ -364,17 +364,24 @@ async def remind_unacknowledged(
         assert notice.id is not None
         if await once.first_time(f"ack:{notice.id}"):
             waiting[(notice.recipient_id, notice.student_id)].append(notice.id)
+    await _ack_reminders(uow, school.id, now, waiting)
+    return len(waiting)
+
+
+async def _ack_reminders(
+    uow: UnitOfWork, school_id: int, now: dt.datetime, waiting: dict[tuple[int, int], list[int]]
+) -> None:
+    """One reminder per (guardian, child) naming the notices that wait for «Ознакомлен»."""
     for (guardian_id, student_id), notice_ids in sorted(waiting.items()):
         await emit(
             uow,
-            school.id,
+            school_id,
             EventKind.ACK_REMINDER,
             now,
             guardian_id=guardian_id,
             student_id=student_id,
             notice_ids=notice_ids,
         )
-    return len(waiting)
 
 
 @dataclass(frozen=True)
@@ -404,22 +411,14 @@ async def remind_guardian(
         ReminderSent(school_id=school.id, key=key, sent_at=now),
         action="notice.remind",
     )
-    by_child: dict[int, list[int]] = defaultdict(list)
+    wanted = {w.notice_id for w in line.waiting}
+    by_child: dict[tuple[int, int], list[int]] = defaultdict(list)
     for notice in await uow.repo(Notice).find(
         recipient_kind=PersonKind.GUARDIAN, recipient_id=guardian_id, acknowledged_at=None
     ):
-        if notice.id in {w.notice_id for w in line.waiting} and notice.student_id is not None:
-            by_child[notice.student_id].append(notice.id)
-    for student_id, notice_ids in sorted(by_child.items()):
-        await emit(
-            uow,
-            school.id,
-            EventKind.ACK_REMINDER,
-            now,
-            guardian_id=guardian_id,
-            student_id=student_id,
-            notice_ids=notice_ids,
-        )
+        if notice.id in wanted and notice.student_id is not None:
+            by_child[(guardian_id, notice.student_id)].append(notice.id)
+    await _ack_reminders(uow, school.id, now, by_child)
     await uow.commit()
     return Reminded(line.guardian, len(line.waiting))
 
