@@ -115,14 +115,14 @@ async def _report(settings: Settings, request: Request, formats: list[str], out:
 
 
 def _write(report: Report, formats: list[str], out: Path, tz: str) -> list[Path]:
-    from documents.reports import Format, write
+    from documents.reports import Format, pdf_format, write
 
     paths: list[Path] = []
     for fmt in formats:
         if fmt == "png" and report.chart is None:
             continue
-        one_page = fmt == "pdf" and report.name in ("class-profile", "student-profile")
-        paths += write(report, Format.ONE_PAGE if one_page else Format(fmt), out, tz=tz)
+        chosen = pdf_format(report) if fmt == "pdf" else Format(fmt)
+        paths += write(report, chosen, out, tz=tz)
     return paths
 
 

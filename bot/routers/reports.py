@@ -29,9 +29,6 @@ from core.services.reports.catalog import KINDS, make_report
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
 
-PRINTED = frozenset({"final-sheet", "class-profile", "student-profile"})
-ONE_PAGE = frozenset({"class-profile", "student-profile"})
-
 
 class ReportCb(CallbackData, prefix="rr"):
     name: str
@@ -161,7 +158,7 @@ async def make(
 
 async def send_report(message: Message, report: Report, tz: str | None) -> None:
     """The chart as a photo, the table as XLSX, and a PDF where a paper copy is the point."""
-    from documents.reports import Format, render  # matplotlib, openpyxl on demand
+    from documents.reports import PRINTED, Format, pdf_format, render  # drawing libs on demand
     from documents.reports.cells import file_name
 
     words = {"title": report.title, "scope": report.scope, "period": report.period}
@@ -177,7 +174,7 @@ async def send_report(message: Message, report: Report, tz: str | None) -> None:
         caption=txt.TABLE_CAPTION.format(**words),
     )
     if report.name in PRINTED:
-        fmt = Format.ONE_PAGE if report.name in ONE_PAGE else Format.PDF
+        fmt = pdf_format(report)
         pdf = await asyncio.to_thread(render, report, fmt, tz=tz)
         await message.answer_document(
             BufferedInputFile(pdf, filename=file_name(report, Format.PDF)),

@@ -45,6 +45,17 @@ MIME = {
 }
 
 
+# the reports whose point is paper: the final marks sheet, and the one-page summaries for a
+# parents' meeting (CT-2), which print on exactly one A4 page
+PRINTED = frozenset({FINAL_SHEET, "class-profile", "student-profile"})
+ONE_PAGE_REPORTS = frozenset({"class-profile", "student-profile"})
+
+
+def pdf_format(report: Report) -> Format:
+    """How a report is printed: on one page for a parents' meeting, else as many as it takes."""
+    return Format.ONE_PAGE if report.name in ONE_PAGE_REPORTS else Format.PDF
+
+
 @dataclass(frozen=True)
 class ReportFile:
     name: str  # safe on any file system, Cyrillic kept
