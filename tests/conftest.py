@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+import app  # noqa: F401  # first: aiogram's models are deferred in tests as in the bot
 from storage.db import create_engine, is_sqlite
 from storage.migrate import upgrade
 from storage.tables import metadata
