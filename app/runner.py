@@ -27,7 +27,6 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from app import telegram_models
 from app.bootstrap import backup_store, open_database
 from app.settings import Settings
 from bot.context import BotContext
@@ -67,7 +66,6 @@ async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) 
     ctx = BotContext(db=db, clock=db.clock, code_ttl=dt.timedelta(days=settings.code_ttl_days))
     dp = build_dispatcher(ctx, shared)
     bot = build_bot(settings.bot_token, settings.telegram_api_url)
-    telegram_models.build_update_model()
     in_flight: InFlightMiddleware = dp["in_flight"]
     backups = backup_store(settings, clock)
     dp["backups"] = backups  # the coordinator's «Резервные копии»

@@ -139,10 +139,3 @@ def _share_namespace(run: Callable[[], None]) -> None:
             continue
         if not model.__pydantic_complete__ or model is Response:
             model.__pydantic_parent_namespace__ = names
-
-
-def build_update_model() -> None:
-    """Build the Update model now: the first update then does not wait for it (80 ms)."""
-    from aiogram.types import Update
-
-    Update.model_rebuild()
