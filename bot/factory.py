@@ -74,7 +74,7 @@ def build_dispatcher(ctx: BotContext, shared: SharedState | None = None) -> Disp
         DuplicateMiddleware(ledger=shared.update_ledger(), presses=shared.press_memory())
     )
     dp.update.outer_middleware(
-        FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds, shared.flood_storage())
+        FloodMiddleware(ctx.flood_updates, ctx.flood_window_seconds, shared.flood_limiter())
     )
     dp.update.outer_middleware(UnitOfWorkMiddleware())
     dp.update.outer_middleware(ActorMiddleware())

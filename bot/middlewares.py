@@ -16,11 +16,10 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import BotContext
+from bot.shared_state import FloodLimiter, MemoryFloodLimiter
 from bot.texts import common as txt
 from core.ports import Clock
 from core.services.identity import resolve_actor
@@ -121,11 +120,13 @@ class ActorMiddleware(BaseMiddleware):
 class FloodMiddleware(BaseMiddleware):
     """Drops a user's updates past the limit (answering once per window) and oversized texts."""
 
-    def __init__(self, updates: int, window_seconds: int, storage: Storage | None = None) -> None:
+    def __init__(
+        self, updates: int, window_seconds: int, limiter: FloodLimiter | None = None
+    ) -> None:
         self.limit = RateLimitItemPerSecond(updates, window_seconds)
         self.warned = RateLimitItemPerSecond(1, window_seconds)
-        # several instances count in Redis (bot.shared_state), one in memory
-        self.limiter = MovingWindowRateLimiter(storage or MemoryStorage())
+        # several instances count in Redis, one in memory (bot.shared_state)
+        self.limiter = limiter or MemoryFloodLimiter()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")

@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from limits import RateLimitItemPerSecond
-from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
 from bot.shared_state import (
@@ -165,7 +164,6 @@ async def test_presses_and_flood_counts_are_seen_by_every_instance(shared: Share
     assert await two.last(key) is None  # a failed press may be repeated at once
 
     limit = RateLimitItemPerSecond(3, 10)
-    first = MovingWindowRateLimiter(shared.flood_storage())
-    second = MovingWindowRateLimiter(shared.flood_storage())
+    first, second = shared.flood_limiter(), shared.flood_limiter()
     hits = [await (first if n % 2 else second).hit(limit, "updates", "42") for n in range(4)]
     assert hits == [True, True, True, False]
