@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 import secrets
 import signal
@@ -69,6 +70,7 @@ async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) 
     in_flight: InFlightMiddleware = dp["in_flight"]
     backups = backup_store(settings, clock)
     dp["backups"] = backups  # the coordinator's «Резервные копии»
+    keep_startup_out_of_collections()
 
     async def on_startup(bot: Bot) -> None:
         me = await bot.me()
@@ -133,12 +135,22 @@ async def _bounded(task: asyncio.Task[object], seconds: float) -> None:
         log.exception("the %s task failed", task.get_name())
 
 
+def keep_startup_out_of_collections() -> None:
+    """What is loaded at start (the libraries' classes, aiogram's models, the routers) lives as
+    long as the process. Moved out of the garbage collector's sight, a full collection no longer
+    walks it: that took 140–180 ms, with every update waiting (100 teachers: p99 of a mark from
+    230 ms; bench.marks)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run_worker_only(settings: Settings) -> None:
     """`dnevnik worker`: notices only, as a process of its own (several may run on PostgreSQL)."""
     from notifications.worker import run_worker
 
     db = await open_database(settings)
     bot = build_bot(settings.bot_token, settings.telegram_api_url)
+    keep_startup_out_of_collections()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

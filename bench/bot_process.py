@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from aiogram import Dispatcher
 
+from app.runner import keep_startup_out_of_collections
 from bench.marks import bare_dispatcher, floor_dispatcher
 from bot.context import BotContext
 from bot.factory import build_bot, build_dispatcher
@@ -44,6 +45,7 @@ async def serve(args: argparse.Namespace) -> None:
     ctx = BotContext(db=db, clock=clock, flood_updates=1_000_000)
     dp = DISPATCHERS[args.dispatcher](ctx)
     bot = build_bot(args.token, args.api_url)
+    keep_startup_out_of_collections()  # as dnevnik run does
     try:
         await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
