@@ -26,7 +26,6 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from redis.exceptions import RedisError
 
 from app.bootstrap import backup_store, open_database
 from app.settings import Settings
@@ -34,7 +33,7 @@ from bot.context import BotContext
 from bot.factory import build_bot, build_dispatcher
 from bot.middlewares import InFlightMiddleware
 from bot.replies import set_commands
-from bot.shared_state import SharedState
+from bot.shared_state import SharedState, SharedStateUnavailable
 from core.ports import Clock
 
 log = logging.getLogger("dnevnik.run")
@@ -57,7 +56,7 @@ async def run(settings: Settings, *, webhook: bool, clock: Clock | None = None) 
     )
     try:
         await shared.ping()
-    except (OSError, RedisError) as error:
+    except SharedStateUnavailable as error:
         raise RedisUnavailable(settings.redis_url, str(error)) from error
     if shared.shared and not webhook:
         log.warning("REDIS_URL is set, but only one instance may poll: run several with --webhook")

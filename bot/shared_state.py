@@ -11,6 +11,9 @@ update, or the same update again, to any of them:
 - flood limits: a moving window, the `limits` library's in Redis (FloodLimiter);
 - update ids (UpdateLedger) and double taps (PressMemory), below.
 
+What is in Redis is in bot.redis_state, imported only when REDIS_URL is set (the redis client is
+15 MB of the 150 a school's bot may hold).
+
 An update changes data once, and is not lost when an instance dies while handling it. In webhook
 mode the bot answers Telegram only after the update was handled (runner.py), so an update whose
 instance died is delivered again, maybe to another instance. Its id in Redis reads:
@@ -35,62 +38,21 @@ update is not handled: the user gets the usual error message and may try again.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import logging
 import time
-import uuid
 from collections import OrderedDict, deque
-from collections.abc import AsyncGenerator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from limits import RateLimitItem
-from limits.aio.storage import RedisStorage as RedisLimits
-from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio import Redis
-from redis.asyncio.lock import Lock
-from redis.exceptions import LockError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
-
-DONE = b"done"
-KEEP_DONE_MS = 2 * 24 * 3600 * 1000  # Telegram keeps an update it could not deliver for 24 h
-
-
-class Renewal:
-    """Calls ``renew`` every ``every`` seconds until stopped. Stopping never waits on Redis for
-    long: a renewal cut short mid-command, or one whose client swallowed the cancellation, must
-    not keep a lease alive behind a finished update (everyone would wait on it forever)."""
-
-    def __init__(self, every: float, renew: Callable[[], Awaitable[object]], what: str) -> None:
-        self.every = every
-        self.renew = renew
-        self.what = what
-        self._stopped = asyncio.Event()
-        self._task = asyncio.create_task(self._run(), name=f"renew {what}")
-
-    async def _run(self) -> None:
-        while not self._stopped.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), self.every)
-            if self._stopped.is_set():
-                return
-            try:
-                await self.renew()
-            except Exception:  # Redis away for a moment: the next round tries again
-                log.warning("could not renew %s", self.what, exc_info=True)
-
-    async def stop(self) -> None:
-        self._stopped.set()
-        self._task.cancel()
-        await asyncio.wait({self._task}, timeout=1.0)
-
 
 # --- update ids -------------------------------------------------------------------------------
 
@@ -117,46 +79,6 @@ class _NoClaim:
         return None
 
 
-class FloodLimiter(Protocol):
-    """What FloodMiddleware asks: may this user's next update through (and count it)?"""
-
-    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool: ...
-
-
-class MemoryFloodLimiter:
-    """One instance: a moving window of each user's recent updates, as ``limits`` counts them in
-    Redis. Not limits' own memory store: it expires its windows through a thread per user after
-    every update (with 100 teachers, 100 thread hops a tap; bench.marks)."""
-
-    SWEEP_EVERY = 1000  # hits: then the windows of users gone quiet are dropped
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._until_sweep = self.SWEEP_EVERY
-
-    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        now = self._clock()
-        start = now - item.get_expiry()
-        key = item.key_for(*identifiers)
-        window = self._hits.setdefault(key, deque())
-        while window and window[0] <= start:
-            window.popleft()
-        self._until_sweep -= 1
-        if self._until_sweep <= 0:
-            self._sweep(now)
-        if len(window) + cost > item.amount:
-            return False
-        window.extend([now] * cost)
-        return True
-
-    def _sweep(self, now: float) -> None:
-        self._until_sweep = self.SWEEP_EVERY
-        # the bot's windows are seconds long: a user quiet for an hour has nothing left in one
-        for key in [k for k, w in self._hits.items() if not w or w[-1] < now - 3600]:
-            del self._hits[key]
-
-
 class MemoryLedger:
     """One instance: the last ``remember`` update ids, taken for good when first seen."""
 
@@ -171,93 +93,6 @@ class MemoryLedger:
         if len(self._seen) > self.remember:
             self._seen.popitem(last=False)
         return _NoClaim()
-
-
-# KEYS[1] the update's key; ARGV[1] our busy value, ARGV[2] the lease in ms
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-_FORGET = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
-
-
-class _RedisClaim:
-    def __init__(self, ledger: RedisLedger, key: str, busy: bytes) -> None:
-        self.ledger = ledger
-        self.key = key
-        self.busy = busy
-        self.done = False
-        lease_ms = int(ledger.lease * 1000)
-        self.renewal = Renewal(
-            ledger.lease / 3,
-            lambda: ledger.redis.eval(_RENEW, 1, key, busy, lease_ms),
-            key,
-        )
-
-    async def committed(self) -> None:
-        await self._mark_done()
-
-    async def _mark_done(self) -> None:
-        if self.done:
-            return
-        try:
-            await self.ledger.redis.set(self.key, DONE, px=KEEP_DONE_MS)
-            self.done = True
-        except Exception:  # the data is saved: the answer goes on; finished() tries again
-            log.warning("could not mark %s done", self.key, exc_info=True)
-
-    async def finished(self, ok: bool) -> None:
-        await self.renewal.stop()
-        if ok:
-            await self._mark_done()
-        elif not self.done:
-            with contextlib.suppress(Exception):
-                await self.ledger.redis.eval(_FORGET, 1, self.key, self.busy)
-
-
-class RedisLedger:
-    """Several instances: update ids in Redis, claimed with a renewed lease (see the docstring
-    of this module)."""
-
-    def __init__(
-        self, redis: Redis, prefix: str, lease: float, *, poll: float = 0.1, give_up: float = 600
-    ) -> None:
-        self.redis = redis
-        self.prefix = prefix
-        self.lease = lease
-        self.poll = poll
-        self.give_up = give_up  # a holder alive this long is trusted to finish on its own
-
-    async def begin(self, update_id: int) -> Claim | None:
-        key = f"{self.prefix}:update:{update_id}"
-        busy = f"busy:{uuid.uuid4().hex}".encode()
-        started = time.monotonic()
-        waited = False
-        while True:
-            if await self.redis.set(key, busy, nx=True, px=int(self.lease * 1000)):
-                if waited:
-                    log.info("update %s taken over from an instance that stopped", update_id)
-                return _RedisClaim(self, key, busy)
-            value = await self.redis.get(key)
-            if value == DONE:
-                return None
-            elapsed = time.monotonic() - started
-            if value is not None and elapsed > self.give_up:
-                log.warning("update %s still handled elsewhere: this copy dropped", update_id)
-                return None
-            if value is not None and int(elapsed / (self.lease * 3)) > int(
-                (elapsed - self.poll) / (self.lease * 3)
-            ):
-                log.warning("update %s handled elsewhere for %.0f s", update_id, elapsed)
-            waited = True
-            await asyncio.sleep(self.poll)
 
 
 # --- double taps ------------------------------------------------------------------------------
@@ -315,75 +150,54 @@ class MemoryPresses:
             del self._presses[key]
 
 
-class RedisPresses:
-    """Presses in Redis: a press being handled is kept for ``lease`` seconds (longer only if its
-    instance died, and then it is free again), a press that succeeded for ``window`` seconds."""
-
-    def __init__(self, redis: Redis, prefix: str, lease: float, window: float = 5.0) -> None:
-        self.redis = redis
-        self.prefix = prefix
-        self.lease = lease
-        self.window = window
-
-    def _key(self, key: tuple[int, int, int]) -> str:
-        return f"{self.prefix}:press:{key[0]}:{key[1]}:{key[2]}"
-
-    async def last(self, key: tuple[int, int, int]) -> tuple[str, str] | None:
-        raw = await self.redis.get(self._key(key))
-        if raw is None:
-            return None
-        value = json.loads(raw)
-        return str(value["data"]), str(value["shown"])
-
-    async def start(self, key: tuple[int, int, int], data: str, shown: str) -> object:
-        token = uuid.uuid4().hex
-        value = json.dumps({"data": data, "shown": shown, "token": token})
-        await self.redis.set(self._key(key), value, px=int(self.lease * 1000))
-        return value
-
-    async def succeeded(self, key: tuple[int, int, int], token: object) -> None:
-        # Only if it is still ours: a later press of another button replaced it meanwhile.
-        await self.redis.eval(_RENEW, 1, self._key(key), str(token), int(self.window * 1000))
-
-    async def failed(self, key: tuple[int, int, int], token: object) -> None:
-        try:
-            await self.redis.eval(_FORGET, 1, self._key(key), str(token))
-        except Exception:  # the press's own failure is what the user hears of; this expires
-            log.warning("could not forget a failed press", exc_info=True)
+# --- flood limits ---------------------------------------------------------------------------
 
 
-# --- conversation isolation -------------------------------------------------------------------
+class FloodLimiter(Protocol):
+    """What FloodMiddleware asks: may this user's next update through (and count it)?"""
+
+    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool: ...
 
 
-class RenewedRedisEventIsolation(RedisEventIsolation):
-    """aiogram's lock of a chat across instances, with a short timeout renewed while the update
-    runs: a long update keeps its chat, a dead instance frees it within ``lease`` seconds."""
+class MemoryFloodLimiter:
+    """One instance: a moving window of each user's recent updates, as ``limits`` counts them in
+    Redis. Not limits' own memory store: it expires its windows through a thread per user after
+    every update (with 100 teachers, 100 thread hops a tap; bench.marks)."""
 
-    def __init__(self, redis: Redis, key_builder: DefaultKeyBuilder, lease: float) -> None:
-        super().__init__(redis, key_builder=key_builder, lock_kwargs={"timeout": lease})
-        self.lease = lease
+    SWEEP_EVERY = 1000  # hits: then the windows of users gone quiet are dropped
 
-    @asynccontextmanager
-    async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
-        redis_key = self.key_builder.build(key, "lock")
-        held = self.redis.lock(name=redis_key, timeout=self.lease, sleep=0.05, lock_class=Lock)
-        waited = 0.0
-        while not await held.acquire(blocking_timeout=self.lease * 3):
-            waited += self.lease * 3
-            # a live instance is still at an update of this chat (a dead one's lock is gone by now)
-            log.warning("conversation %s busy elsewhere for %.0f s", redis_key, waited)
-        renewal = Renewal(self.lease / 3, held.reacquire, redis_key)
-        try:
-            yield None
-        finally:
-            await renewal.stop()
-            try:
-                await held.release()
-            except LockError:  # expired meanwhile (this process stalled): nothing to free
-                log.warning("conversation %s was no longer locked by this update", redis_key)
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._hits: dict[str, deque[float]] = {}
+        self._until_sweep = self.SWEEP_EVERY
+
+    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        now = self._clock()
+        start = now - item.get_expiry()
+        key = item.key_for(*identifiers)
+        window = self._hits.setdefault(key, deque())
+        while window and window[0] <= start:
+            window.popleft()
+        self._until_sweep -= 1
+        if self._until_sweep <= 0:
+            self._sweep(now)
+        if len(window) + cost > item.amount:
+            return False
+        window.extend([now] * cost)
+        return True
+
+    def _sweep(self, now: float) -> None:
+        self._until_sweep = self.SWEEP_EVERY
+        # the bot's windows are seconds long: a user quiet for an hour has nothing left in one
+        for key in [k for k, w in self._hits.items() if not w or w[-1] < now - 3600]:
+            del self._hits[key]
 
 
 # --- all of it --------------------------------------------------------------------------------
+
+
+class SharedStateUnavailable(Exception):
+    """Redis does not answer."""
 
 
 @dataclass
@@ -400,6 +214,8 @@ class SharedState:
     def from_url(cls, url: str, prefix: str = "dnevnik", lease: float = 10.0) -> SharedState:
         if not url:
             return cls(prefix=prefix, lease=lease)
+        from redis.asyncio import Redis
+
         return cls(Redis.from_url(url), url, prefix, lease)
 
     @property
@@ -409,12 +225,16 @@ class SharedState:
     def fsm_storage(self) -> BaseStorage:
         if self.redis is None:
             return MemoryStorage()
+        from aiogram.fsm.storage.redis import RedisStorage
+
         return RedisStorage(self.redis, key_builder=self._key_builder())
 
     def events_isolation(self) -> BaseEventIsolation | None:
         """None: aiogram's default (no isolation), enough for one process."""
         if self.redis is None:
             return None
+        from bot.redis_state import RenewedRedisEventIsolation
+
         return RenewedRedisEventIsolation(self.redis, self._key_builder(), self.lease)
 
     def _key_builder(self) -> DefaultKeyBuilder:
@@ -423,6 +243,9 @@ class SharedState:
     def flood_limiter(self) -> FloodLimiter:
         if not self.redis_url:
             return MemoryFloodLimiter()
+        from limits.aio.storage import RedisStorage as RedisLimits
+        from limits.aio.strategies import MovingWindowRateLimiter
+
         return MovingWindowRateLimiter(
             RedisLimits(
                 "async+" + self.redis_url,
@@ -434,17 +257,27 @@ class SharedState:
     def update_ledger(self) -> UpdateLedger:
         if self.redis is None:
             return MemoryLedger()
+        from bot.redis_state import RedisLedger
+
         return RedisLedger(self.redis, self.prefix, self.lease)
 
     def press_memory(self) -> PressMemory:
         if self.redis is None:
             return MemoryPresses(self.press_window)
+        from bot.redis_state import RedisPresses
+
         return RedisPresses(self.redis, self.prefix, self.lease, self.press_window)
 
     async def ping(self) -> None:
         """Fails at start when Redis does not answer, rather than at the first update."""
-        if self.redis is not None:
+        if self.redis is None:
+            return
+        from redis.exceptions import RedisError
+
+        try:
             await self.redis.ping()
+        except (OSError, RedisError) as error:
+            raise SharedStateUnavailable(str(error)) from error
 
     async def close(self) -> None:
         if self.redis is not None:

@@ -16,13 +16,8 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from limits import RateLimitItemPerSecond
 from redis.asyncio import Redis
 
-from bot.shared_state import (
-    MemoryLedger,
-    RedisLedger,
-    RedisPresses,
-    RenewedRedisEventIsolation,
-    SharedState,
-)
+from bot.redis_state import RedisLedger, RedisPresses, RenewedRedisEventIsolation
+from bot.shared_state import MemoryLedger, SharedState
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LEASE = 0.6
