@@ -34,11 +34,12 @@ async def _shown(query: CallbackQuery, state: FSMContext | None) -> str:
     """What the press was made on. A handler that asks to press again («нажмите ещё раз») moves
     the conversation's state on, so that press is not taken for a double tap."""
     message = query.message
-    shown = (
-        ""
-        if message is None
-        else message.model_dump_json(include={"edit_date", "text", "caption", "reply_markup"})
-    )
+    shown = ""
+    if message is not None:  # read field by field: Message's own serializer is 3 MB to build
+        markup = getattr(message, "reply_markup", None)
+        seen = [getattr(message, name, None) for name in ("edit_date", "text", "caption")]
+        seen.append(None if markup is None else markup.model_dump(mode="json"))
+        shown = json.dumps(seen, ensure_ascii=False, default=str)
     if state is None:
         return shown
     saved = {"state": await state.get_state(), "data": await state.get_data()}

@@ -20,12 +20,10 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
-    CallbackQuery,
     ErrorEvent,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     TelegramObject,
     Update,
@@ -113,17 +111,15 @@ def build_dispatcher(ctx: BotContext, shared: SharedState | None = None) -> Disp
 
 
 # what the bot reads, writes and builds on every tap or notice: their models are built with the
-# bot (aiogram's are built when first used, app.telegram_models; the first Update takes 80 ms, the
-# first Message serialized by the double-tap check 400 ms)
+# bot, not while the first teacher waits (aiogram's are built when first used, app.telegram_models;
+# the Update takes 110 ms). Not Message or CallbackQuery: the Update's model reads them, and each
+# of their own would hold 1–3 MB.
 USED_TYPES: tuple[type[TelegramObject], ...] = (
     Update,
-    Message,
-    CallbackQuery,
     InlineKeyboardMarkup,
     InlineKeyboardButton,
     ReplyKeyboardMarkup,
     KeyboardButton,
-    ErrorEvent,
 )
 CALLED_METHODS: tuple[type[TelegramMethod[Any]], ...] = (
     SendMessage,
