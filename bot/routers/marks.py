@@ -29,18 +29,15 @@ def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
 
 async def _marks_screen(
     message: Message,
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    lesson_id: int,
+    sheet: journal.MarksSheet,
     work_type_id: int,
     state: FSMContext,
 ) -> None:
-    view = await journal.lesson_view(uow, actor, lesson_id, with_next_topic=False)
-    names = {w.id: w.name for w in await journal.work_types(uow, actor.school_id)}
+    lesson_id = sheet.lesson.id or 0
     buttons = []
-    for student in view.students:
-        values = " ".join(m.value for m in view.marks.get(student.id or 0, []))
-        absent = view.absences.get(student.id or 0)
+    for student in sheet.students:
+        values = " ".join(m.value for m in sheet.marks.get(student.id or 0, []))
+        absent = sheet.absences.get(student.id or 0)
         prefix = f"{ABSENCE_LETTERS[absent]} " if absent else ""
         buttons.append(
             _button(
@@ -52,11 +49,11 @@ async def _marks_screen(
     buttons.append(_button(txt.BTN_BACK, CardCb(lesson=lesson_id, action="card")))
     builder = InlineKeyboardBuilder()
     builder.add(*buttons)  # at once: the builder copies the whole keyboard on every add
-    builder.adjust(*([2] * ((len(view.students) + 1) // 2)), 2)
+    builder.adjust(*([2] * ((len(sheet.students) + 1) // 2)), 2)
     await state.set_state(LessonInput.marks_text)
     await state.update_data(lesson=lesson_id, work_type=work_type_id)
     text = txt.MARKS_TITLE.format(
-        work_type=names.get(work_type_id, ""), group=view.group, subject=view.subject
+        work_type=sheet.work_type, group=sheet.group, subject=sheet.subject
     )
     await message.edit_text(text, reply_markup=builder.as_markup())
 
@@ -70,9 +67,8 @@ async def work_type_chosen(
 ) -> None:
     await query.answer()
     if (message := target(query)) is not None:
-        await _marks_screen(
-            message, uow, actor, callback_data.lesson, callback_data.work_type, state
-        )
+        sheet = await journal.marks_sheet(uow, actor, callback_data.lesson, callback_data.work_type)
+        await _marks_screen(message, sheet, callback_data.work_type, state)
 
 
 async def mark_student(
@@ -132,8 +128,10 @@ async def mark_value(
     ctx: BotContext,
     state: FSMContext,
 ) -> None:
+    sheet = None
     if callback_data.value != "x":
-        mark = await journal.post_mark(
+        # the screen drawn again comes with the mark: what the checks read is not read twice
+        mark, sheet = await journal.post_mark_on_sheet(
             uow,
             actor,
             callback_data.lesson,
@@ -146,9 +144,11 @@ async def mark_value(
     else:
         await query.answer()
     if (message := target(query)) is not None:
-        await _marks_screen(
-            message, uow, actor, callback_data.lesson, callback_data.work_type, state
-        )
+        if sheet is None:
+            sheet = await journal.marks_sheet(
+                uow, actor, callback_data.lesson, callback_data.work_type
+            )
+        await _marks_screen(message, sheet, callback_data.work_type, state)
 
 
 async def marks_text(

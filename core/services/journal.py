@@ -196,7 +196,10 @@ async def roster(uow: UnitOfWork, lesson: Lesson) -> list[Student]:
 
 
 async def grade_of_group(uow: UnitOfWork, group_id: int) -> int | None:
-    group = await uow.repo(StudyGroup).get(group_id)
+    return await _grade_of(uow, await uow.repo(StudyGroup).get(group_id))
+
+
+async def _grade_of(uow: UnitOfWork, group: StudyGroup | None) -> int | None:
     if group is None or group.class_id is None:
         return None
     school_class = await uow.repo(SchoolClass).get(group.class_id)
@@ -210,7 +213,11 @@ async def period_of_lesson(uow: UnitOfWork, lesson: Lesson) -> StudyPeriod | Non
 
 async def ensure_open_period(uow: UnitOfWork, lesson: Lesson) -> None:
     """SEC-5: a lesson in any closed period covering its day (quarter or year) is read-only."""
-    grade = await grade_of_group(uow, lesson.group_id)
+    await _ensure_open(uow, lesson, await grade_of_group(uow, lesson.group_id))
+
+
+async def _ensure_open(uow: UnitOfWork, lesson: Lesson, grade: int | None) -> None:
+    """ensure_open_period for a caller that knows the grade of the lesson's group already."""
     periods = await uow.repo(StudyPeriod).find(school_id=lesson.school_id, year_id=lesson.year_id)
     covering = [
         p
@@ -367,14 +374,17 @@ async def _mark_guard(
     work_type: WorkType,
     student_ids: Sequence[int],
     now: dt.datetime,
+    *,
+    grade: int | None,
 ) -> tuple[dict[int, Student], bool]:
-    """Checks shared by every mark change; returns the roster and whether it is late."""
+    """Checks shared by every mark change; returns the roster and whether it is late.
+    ``grade``: of the lesson's group (grade_of_group), which the caller has read."""
     school = await school_of(uow, lesson.school_id)
     zone = _zone(school)
     today = now.astimezone(zone).date()
     if lesson.on_date > today:
         raise Refused(txt.FUTURE_LESSON.format(day=lesson.on_date.strftime("%d.%m.%Y")))
-    await ensure_open_period(uow, lesson)
+    await _ensure_open(uow, lesson, grade)
     students = {s.id: s for s in await roster(uow, lesson) if s.id is not None}
     for student_id in student_ids:
         if student_id not in students:
@@ -397,7 +407,10 @@ async def _mark_guard(
 
 
 async def _scale_of(uow: UnitOfWork, lesson: Lesson) -> grading.GradingScale:
-    subject = await uow.repo(Subject).get(lesson.subject_id)
+    return _scale(await uow.repo(Subject).get(lesson.subject_id))
+
+
+def _scale(subject: Subject | None) -> grading.GradingScale:
     return grading.SCALES[subject.grading_scale if subject else "five_point"]
 
 
@@ -418,12 +431,138 @@ async def post_marks(
     now: dt.datetime,
 ) -> list[Mark]:
     """Marks of a lesson (LES-2, LES-5): all of them, or none when any is wrong."""
+    staged = await _stage_marks(uow, actor, lesson_id, work_type_id, values, now)
+    await uow.commit()
+    return staged.marks
+
+
+async def post_mark(
+    uow: UnitOfWork,
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    work_type_id: int,
+    value: str,
+    now: dt.datetime,
+) -> Mark:
+    [mark] = await post_marks(uow, actor, lesson_id, work_type_id, [(student_id, value)], now)
+    return mark
+
+
+@dataclass
+class MarksSheet:
+    """The marks screen of a lesson: the roster with each student's current marks and absence,
+    for one work type."""
+
+    lesson: Lesson
+    group: str
+    subject: str
+    work_type: str  # its name; "" for one that is not the school's
+    students: list[Student]
+    absences: dict[int, AbsenceKind]
+    marks: dict[int, list[Mark]]
+
+
+async def marks_sheet(
+    uow: UnitOfWork, actor: Actor, lesson_id: int, work_type_id: int
+) -> MarksSheet:
+    lesson = await keepable_lesson(uow, actor, lesson_id)
+    group = await uow.repo(StudyGroup).get(lesson.group_id)
+    subject = await uow.repo(Subject).get(lesson.subject_id)
+    students = await roster(uow, lesson)
+    absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
+    work_type = await uow.repo(WorkType).get(work_type_id)
+    if work_type is not None and work_type.school_id != actor.school_id:
+        work_type = None
+    return await _sheet(uow, lesson, group, subject, work_type, students, absences)
+
+
+async def post_mark_on_sheet(
+    uow: UnitOfWork,
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    work_type_id: int,
+    value: str,
+    now: dt.datetime,
+) -> tuple[Mark, MarksSheet]:
+    """post_mark, and the marks sheet as it commits: what the checks read (the lesson, its group
+    and subject, the roster, the absences) is not read again for it, and its marks are read in
+    the transaction of the new one."""
+    staged = await _stage_marks(uow, actor, lesson_id, work_type_id, [(student_id, value)], now)
+    sheet = await _sheet(
+        uow,
+        staged.lesson,
+        staged.group,
+        staged.subject,
+        staged.work_type,
+        list(staged.students.values()),  # the roster's order
+        staged.absences,
+    )
+    await uow.commit()
+    return staged.marks[0], sheet
+
+
+async def _sheet(
+    uow: UnitOfWork,
+    lesson: Lesson,
+    group: StudyGroup | None,
+    subject: Subject | None,
+    work_type: WorkType | None,
+    students: list[Student],
+    absences: dict[int, AbsenceKind],
+) -> MarksSheet:
+    marks: dict[int, list[Mark]] = {}
+    for mark in await uow.repo(Mark).find(lesson_id=lesson.id, deleted_at=None):
+        marks.setdefault(mark.student_id, []).append(mark)
+    return MarksSheet(
+        lesson=lesson,
+        group=group.name if group else "",
+        subject=subject.name if subject else "",
+        work_type=work_type.name if work_type else "",
+        students=students,
+        absences=absences,
+        marks=marks,
+    )
+
+
+@dataclass
+class _Staged:
+    """Marks added to the unit of work, not yet committed, with what their checks read."""
+
+    lesson: Lesson
+    group: StudyGroup | None
+    subject: Subject | None
+    work_type: WorkType
+    students: dict[int, Student]
+    absences: dict[int, AbsenceKind]
+    marks: list[Mark]
+
+
+async def _stage_marks(
+    uow: UnitOfWork,
+    actor: Actor,
+    lesson_id: int,
+    work_type_id: int,
+    values: Sequence[tuple[int, str]],
+    now: dt.datetime,
+) -> _Staged:
     lesson = await keepable_lesson(uow, actor, lesson_id)
     work_type = await uow.repo(WorkType).get(work_type_id)
     if work_type is None or work_type.school_id != actor.school_id:
         raise Refused(txt.NO_SUCH_WORK_TYPE)
-    _, late = await _mark_guard(uow, actor, lesson, work_type, [s for s, _ in values], now)
-    scale = await _scale_of(uow, lesson)
+    group = await uow.repo(StudyGroup).get(lesson.group_id)
+    students, late = await _mark_guard(
+        uow,
+        actor,
+        lesson,
+        work_type,
+        [s for s, _ in values],
+        now,
+        grade=await _grade_of(uow, group),
+    )
+    subject = await uow.repo(Subject).get(lesson.subject_id)
+    scale = _scale(subject)
     absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
     marks = [
         Mark(
@@ -453,21 +592,7 @@ async def post_marks(
             student_id=mark.student_id,
             value=mark.value,
         )
-    await uow.commit()
-    return marks
-
-
-async def post_mark(
-    uow: UnitOfWork,
-    actor: Actor,
-    lesson_id: int,
-    student_id: int,
-    work_type_id: int,
-    value: str,
-    now: dt.datetime,
-) -> Mark:
-    [mark] = await post_marks(uow, actor, lesson_id, work_type_id, [(student_id, value)], now)
-    return mark
+    return _Staged(lesson, group, subject, work_type, students, absences, marks)
 
 
 async def _editable_mark(
@@ -493,7 +618,8 @@ async def _editable_mark(
         raise Refused(txt.TOO_LONG.format(length=len(reason), limit=rules.MAX_REASON_CHARS))
     work_type = await uow.repo(WorkType).get(mark.work_type_id)
     assert work_type is not None
-    await _mark_guard(uow, actor, lesson, work_type, [mark.student_id], now)
+    grade = await grade_of_group(uow, lesson.group_id)
+    await _mark_guard(uow, actor, lesson, work_type, [mark.student_id], now, grade=grade)
     return mark, lesson
 
 
