@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 _IN_CHUNK = 1_000
+_LIMITS: dict[tuple[type, str], int | None] = {}  # (entity, attribute) → its column's bound
 
 
 def _bound(column_type: Any) -> int:
@@ -32,12 +33,13 @@ class SqlRepository(Generic[T]):
         integer; one out of the column's range is no row's, and the driver would fail on it."""
         if isinstance(value, bool) or not isinstance(value, int):
             return True
-        prop = inspect(self.kind).attrs.get(name)
-        columns = getattr(prop, "columns", None)
-        if not columns:
-            return True
-        limit = _bound(columns[0].type)
-        return -limit <= value < limit
+        key = (self.kind, name)
+        if key not in _LIMITS:  # the mapping is fixed: looked up once per attribute, not value
+            prop = inspect(self.kind).attrs.get(name)
+            columns = getattr(prop, "columns", None)
+            _LIMITS[key] = _bound(columns[0].type) if columns else None
+        limit = _LIMITS[key]
+        return limit is None or -limit <= value < limit
 
     async def get(self, entity_id: int) -> T | None:
         if not self._fits("id", entity_id):
