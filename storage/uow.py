@@ -19,6 +19,7 @@ from storage.report_queries import SqlReportSource
 from storage.repository import SqlRepository
 
 T = TypeVar("T")
+_AUDIT_COLUMNS = tuple(c.name for c in t.audit_entries.columns if c.name != "id")
 
 
 @dataclass
@@ -126,6 +127,7 @@ class SqlUnitOfWork:
             by_school.setdefault(item.school_id, []).append(item)
         for school_id in sorted(by_school):  # a fixed order: two writers never lock crosswise
             seq, prev_hash = await self._lock_head(school_id)
+            rows = []
             for item in by_school[school_id]:
                 entity_id = item.entity_id
                 if entity_id is None and item.subject is not None:
@@ -148,14 +150,16 @@ class SqlUnitOfWork:
                     hash="",
                 )
                 entry.hash = entry_hash(entry)
-                self.session.add(entry)
+                rows.append({c: getattr(entry, c) for c in _AUDIT_COLUMNS})
                 prev_hash = entry.hash
+            # as rows, not entities: nothing reads them back in the unit of work, and the ORM's
+            # flush of each would cost more than the insert
+            await self.session.execute(t.audit_entries.insert(), rows)
             await self.session.execute(
                 t.audit_heads.update()
                 .where(t.audit_heads.c.school_id == school_id)
                 .values(seq=seq, hash=prev_hash)
             )
-        await self.session.flush()
 
     async def _lock_head(self, school_id: int) -> tuple[int, str]:
         query = (
