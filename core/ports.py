@@ -10,6 +10,9 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from core.model.groups import SchoolClass, StudyGroup
+    from core.model.journal import Lesson
+    from core.model.school import Subject
     from core.services.reports.source import ReportSource
 
 T = TypeVar("T")
@@ -45,6 +48,13 @@ class UnitOfWork(Protocol):
     @property
     def reports(self) -> ReportSource:
         """Read-only queries of the reports (core.services.reports.source)."""
+        ...
+
+    async def lesson_setting(
+        self, lesson_id: int
+    ) -> tuple[Lesson, StudyGroup | None, SchoolClass | None, Subject | None] | None:
+        """A lesson with its group, the group's class and its subject, in one read: every mark
+        tapped needs all four. None when there is no such lesson."""
         ...
 
     def record_audit(

@@ -28,7 +28,7 @@ class SqlRepository(Generic[T]):
         self.session = session
         self.kind = kind
 
-    def _fits(self, name: str, value: Any) -> bool:
+    def fits(self, name: str, value: Any) -> bool:
         """Whether the column could hold the value. An id from a forged button may be any
         integer; one out of the column's range is no row's, and the driver would fail on it."""
         if isinstance(value, bool) or not isinstance(value, int):
@@ -42,12 +42,12 @@ class SqlRepository(Generic[T]):
         return limit is None or -limit <= value < limit
 
     async def get(self, entity_id: int) -> T | None:
-        if not self._fits("id", entity_id):
+        if not self.fits("id", entity_id):
             return None
         return await self.session.get(self.kind, entity_id)
 
     async def get_many(self, entity_ids: Collection[int]) -> Sequence[T]:
-        ids = sorted({i for i in entity_ids if self._fits("id", i)})
+        ids = sorted({i for i in entity_ids if self.fits("id", i)})
         found: list[T] = []
         for start in range(0, len(ids), _IN_CHUNK):  # a driver caps the parameters of a query
             chunk = ids[start : start + _IN_CHUNK]
@@ -63,13 +63,13 @@ class SqlRepository(Generic[T]):
         await self.session.delete(item)
 
     async def find(self, **equal_to: Any) -> Sequence[T]:
-        if not all(self._fits(name, value) for name, value in equal_to.items()):
+        if not all(self.fits(name, value) for name, value in equal_to.items()):
             return []
         query = select(self.kind).filter_by(**equal_to).order_by(self.kind.id)  # type: ignore[attr-defined]
         return (await self.session.scalars(query)).all()
 
     async def first(self, **equal_to: Any) -> T | None:
-        if not all(self._fits(name, value) for name, value in equal_to.items()):
+        if not all(self.fits(name, value) for name, value in equal_to.items()):
             return None
         query = select(self.kind).filter_by(**equal_to).order_by(self.kind.id).limit(1)  # type: ignore[attr-defined]
         return (await self.session.scalars(query)).first()

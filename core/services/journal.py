@@ -177,7 +177,29 @@ async def open_lesson(uow: UnitOfWork, actor: Actor, key: LessonKey) -> Lesson:
 
 
 async def keepable_lesson(uow: UnitOfWork, actor: Actor, lesson_id: int) -> Lesson:
-    lesson = await uow.repo(Lesson).get(lesson_id)
+    return _keepable(actor, await uow.repo(Lesson).get(lesson_id))
+
+
+@dataclass(frozen=True)
+class _Setting:
+    group: StudyGroup | None
+    grade: int | None  # of the group's class (grade_of_group)
+    subject: Subject | None
+
+
+async def _keepable_in_setting(
+    uow: UnitOfWork, actor: Actor, lesson_id: int
+) -> tuple[Lesson, _Setting]:
+    """keepable_lesson, with the lesson's group, the grade of its class and its subject read in
+    the same query."""
+    found = await uow.lesson_setting(lesson_id)
+    lesson = _keepable(actor, found[0] if found else None)
+    assert found is not None
+    _, group, school_class, subject = found
+    return lesson, _Setting(group, school_class.grade if school_class else None, subject)
+
+
+def _keepable(actor: Actor, lesson: Lesson | None) -> Lesson:
     if lesson is None or lesson.school_id != actor.school_id:
         raise NotFound(NOT_FOUND)
     if not rules.may_keep(actor, lesson):
@@ -466,15 +488,13 @@ class MarksSheet:
 async def marks_sheet(
     uow: UnitOfWork, actor: Actor, lesson_id: int, work_type_id: int
 ) -> MarksSheet:
-    lesson = await keepable_lesson(uow, actor, lesson_id)
-    group = await uow.repo(StudyGroup).get(lesson.group_id)
-    subject = await uow.repo(Subject).get(lesson.subject_id)
+    lesson, setting = await _keepable_in_setting(uow, actor, lesson_id)
     students = await roster(uow, lesson)
     absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
     work_type = await uow.repo(WorkType).get(work_type_id)
     if work_type is not None and work_type.school_id != actor.school_id:
         work_type = None
-    return await _sheet(uow, lesson, group, subject, work_type, students, absences)
+    return await _sheet(uow, lesson, setting, work_type, students, absences)
 
 
 async def post_mark_on_sheet(
@@ -493,8 +513,7 @@ async def post_mark_on_sheet(
     sheet = await _sheet(
         uow,
         staged.lesson,
-        staged.group,
-        staged.subject,
+        staged.setting,
         staged.work_type,
         list(staged.students.values()),  # the roster's order
         staged.absences,
@@ -506,8 +525,7 @@ async def post_mark_on_sheet(
 async def _sheet(
     uow: UnitOfWork,
     lesson: Lesson,
-    group: StudyGroup | None,
-    subject: Subject | None,
+    setting: _Setting,
     work_type: WorkType | None,
     students: list[Student],
     absences: dict[int, AbsenceKind],
@@ -517,8 +535,8 @@ async def _sheet(
         marks.setdefault(mark.student_id, []).append(mark)
     return MarksSheet(
         lesson=lesson,
-        group=group.name if group else "",
-        subject=subject.name if subject else "",
+        group=setting.group.name if setting.group else "",
+        subject=setting.subject.name if setting.subject else "",
         work_type=work_type.name if work_type else "",
         students=students,
         absences=absences,
@@ -531,8 +549,7 @@ class _Staged:
     """Marks added to the unit of work, not yet committed, with what their checks read."""
 
     lesson: Lesson
-    group: StudyGroup | None
-    subject: Subject | None
+    setting: _Setting
     work_type: WorkType
     students: dict[int, Student]
     absences: dict[int, AbsenceKind]
@@ -547,22 +564,14 @@ async def _stage_marks(
     values: Sequence[tuple[int, str]],
     now: dt.datetime,
 ) -> _Staged:
-    lesson = await keepable_lesson(uow, actor, lesson_id)
+    lesson, setting = await _keepable_in_setting(uow, actor, lesson_id)
     work_type = await uow.repo(WorkType).get(work_type_id)
     if work_type is None or work_type.school_id != actor.school_id:
         raise Refused(txt.NO_SUCH_WORK_TYPE)
-    group = await uow.repo(StudyGroup).get(lesson.group_id)
     students, late = await _mark_guard(
-        uow,
-        actor,
-        lesson,
-        work_type,
-        [s for s, _ in values],
-        now,
-        grade=await _grade_of(uow, group),
+        uow, actor, lesson, work_type, [s for s, _ in values], now, grade=setting.grade
     )
-    subject = await uow.repo(Subject).get(lesson.subject_id)
-    scale = _scale(subject)
+    scale = _scale(setting.subject)
     absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
     marks = [
         Mark(
@@ -592,7 +601,7 @@ async def _stage_marks(
             student_id=mark.student_id,
             value=mark.value,
         )
-    return _Staged(lesson, group, subject, work_type, students, absences, marks)
+    return _Staged(lesson, setting, work_type, students, absences, marks)
 
 
 async def _editable_mark(

@@ -14,6 +14,7 @@ import pytest
 from core.events import EventKind, OutboxEvent
 from core.model.audit import AuditEntry
 from core.model.grading import WorkType
+from core.model.groups import SchoolClass, StudyGroup
 from core.model.identity import Role
 from core.model.journal import AbsenceKind, FinalMark, Lesson, PeriodLock
 from core.model.school import PeriodKind, StudyPeriod
@@ -352,6 +353,11 @@ class CommitAfterMeeting:
     @property
     def reports(self) -> ReportSource:
         return self.uow.reports
+
+    async def lesson_setting(
+        self, lesson_id: int
+    ) -> tuple[Lesson, StudyGroup | None, SchoolClass | None, SubjectRow | None] | None:
+        return await self.uow.lesson_setting(lesson_id)
 
     def record_audit(self, **entry: Any) -> None:
         self.uow.record_audit(**entry)
