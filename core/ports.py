@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:
     from core.model.groups import SchoolClass, StudyGroup
     from core.model.journal import Lesson
-    from core.model.school import Subject
+    from core.model.school import School, Subject
     from core.services.reports.source import ReportSource
 
 T = TypeVar("T")
@@ -52,9 +52,9 @@ class UnitOfWork(Protocol):
 
     async def lesson_setting(
         self, lesson_id: int
-    ) -> tuple[Lesson, StudyGroup | None, SchoolClass | None, Subject | None] | None:
-        """A lesson with its group, the group's class and its subject, in one read: every mark
-        tapped needs all four. None when there is no such lesson."""
+    ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None] | None:
+        """A lesson with its school, its group, the group's class and its subject, in one read:
+        every mark tapped needs all five. None when there is no such lesson."""
         ...
 
     def record_audit(

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.model.audit import AuditEntry
 from core.model.groups import SchoolClass, StudyGroup
 from core.model.journal import Lesson
-from core.model.school import Subject
+from core.model.school import School, Subject
 from core.ports import Clock, SystemClock
 from core.rules.audit_chain import GENESIS, entry_hash
 from core.services.errors import STALE, StaleEdit
@@ -79,19 +79,20 @@ class SqlUnitOfWork:
 
     async def lesson_setting(
         self, lesson_id: int
-    ) -> tuple[Lesson, StudyGroup | None, SchoolClass | None, Subject | None] | None:
+    ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None] | None:
         if not self.repo(Lesson).fits("id", lesson_id):
             return None
         query = (
-            select(Lesson, StudyGroup, SchoolClass, Subject)
+            select(Lesson, School, StudyGroup, SchoolClass, Subject)
             .select_from(t.lessons)
+            .join(t.schools, t.schools.c.id == t.lessons.c.school_id)
             .outerjoin(t.study_groups, t.study_groups.c.id == t.lessons.c.group_id)
             .outerjoin(t.school_classes, t.school_classes.c.id == t.study_groups.c.class_id)
             .outerjoin(t.subjects, t.subjects.c.id == t.lessons.c.subject_id)
             .where(t.lessons.c.id == lesson_id)
         )
         row = (await self.session.execute(query)).first()
-        return None if row is None else (row[0], row[1], row[2], row[3])
+        return None if row is None else (row[0], row[1], row[2], row[3], row[4])
 
     def record_audit(
         self,

@@ -182,6 +182,7 @@ async def keepable_lesson(uow: UnitOfWork, actor: Actor, lesson_id: int) -> Less
 
 @dataclass(frozen=True)
 class _Setting:
+    school: School
     group: StudyGroup | None
     grade: int | None  # of the group's class (grade_of_group)
     subject: Subject | None
@@ -190,13 +191,13 @@ class _Setting:
 async def _keepable_in_setting(
     uow: UnitOfWork, actor: Actor, lesson_id: int
 ) -> tuple[Lesson, _Setting]:
-    """keepable_lesson, with the lesson's group, the grade of its class and its subject read in
-    the same query."""
+    """keepable_lesson, with the lesson's school, its group, the grade of its class and its
+    subject read in the same query."""
     found = await uow.lesson_setting(lesson_id)
     lesson = _keepable(actor, found[0] if found else None)
     assert found is not None
-    _, group, school_class, subject = found
-    return lesson, _Setting(group, school_class.grade if school_class else None, subject)
+    _, school, group, school_class, subject = found
+    return lesson, _Setting(school, group, school_class.grade if school_class else None, subject)
 
 
 def _keepable(actor: Actor, lesson: Lesson | None) -> Lesson:
@@ -218,10 +219,7 @@ async def roster(uow: UnitOfWork, lesson: Lesson) -> list[Student]:
 
 
 async def grade_of_group(uow: UnitOfWork, group_id: int) -> int | None:
-    return await _grade_of(uow, await uow.repo(StudyGroup).get(group_id))
-
-
-async def _grade_of(uow: UnitOfWork, group: StudyGroup | None) -> int | None:
+    group = await uow.repo(StudyGroup).get(group_id)
     if group is None or group.class_id is None:
         return None
     school_class = await uow.repo(SchoolClass).get(group.class_id)
@@ -393,20 +391,18 @@ async def _mark_guard(
     uow: UnitOfWork,
     actor: Actor,
     lesson: Lesson,
+    setting: _Setting,
     work_type: WorkType,
     student_ids: Sequence[int],
     now: dt.datetime,
-    *,
-    grade: int | None,
 ) -> tuple[dict[int, Student], bool]:
-    """Checks shared by every mark change; returns the roster and whether it is late.
-    ``grade``: of the lesson's group (grade_of_group), which the caller has read."""
-    school = await school_of(uow, lesson.school_id)
+    """Checks shared by every mark change; returns the roster and whether it is late."""
+    school = setting.school
     zone = _zone(school)
     today = now.astimezone(zone).date()
     if lesson.on_date > today:
         raise Refused(txt.FUTURE_LESSON.format(day=lesson.on_date.strftime("%d.%m.%Y")))
-    await _ensure_open(uow, lesson, grade)
+    await _ensure_open(uow, lesson, setting.grade)
     students = {s.id: s for s in await roster(uow, lesson) if s.id is not None}
     for student_id in student_ids:
         if student_id not in students:
@@ -569,7 +565,7 @@ async def _stage_marks(
     if work_type is None or work_type.school_id != actor.school_id:
         raise Refused(txt.NO_SUCH_WORK_TYPE)
     students, late = await _mark_guard(
-        uow, actor, lesson, work_type, [s for s, _ in values], now, grade=setting.grade
+        uow, actor, lesson, setting, work_type, [s for s, _ in values], now
     )
     scale = _scale(setting.subject)
     absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
@@ -615,7 +611,7 @@ async def _editable_mark(
     mark = await uow.repo(Mark).get(mark_id)
     if mark is None or mark.school_id != actor.school_id:
         raise NotFound(NOT_FOUND)
-    lesson = await keepable_lesson(uow, actor, mark.lesson_id)
+    lesson, setting = await _keepable_in_setting(uow, actor, mark.lesson_id)
     if mark.deleted_at is not None:
         raise Refused(txt.MARK_DELETED)
     if mark.version != expected_version:
@@ -627,8 +623,7 @@ async def _editable_mark(
         raise Refused(txt.TOO_LONG.format(length=len(reason), limit=rules.MAX_REASON_CHARS))
     work_type = await uow.repo(WorkType).get(mark.work_type_id)
     assert work_type is not None
-    grade = await grade_of_group(uow, lesson.group_id)
-    await _mark_guard(uow, actor, lesson, work_type, [mark.student_id], now, grade=grade)
+    await _mark_guard(uow, actor, lesson, setting, work_type, [mark.student_id], now)
     return mark, lesson
 
 

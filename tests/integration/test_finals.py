@@ -17,7 +17,7 @@ from core.model.grading import WorkType
 from core.model.groups import SchoolClass, StudyGroup
 from core.model.identity import Role
 from core.model.journal import AbsenceKind, FinalMark, Lesson, PeriodLock
-from core.model.school import PeriodKind, StudyPeriod
+from core.model.school import PeriodKind, School, StudyPeriod
 from core.model.school import Subject as SubjectRow
 from core.ports import Repository
 from core.services import finals, journal
@@ -356,7 +356,7 @@ class CommitAfterMeeting:
 
     async def lesson_setting(
         self, lesson_id: int
-    ) -> tuple[Lesson, StudyGroup | None, SchoolClass | None, SubjectRow | None] | None:
+    ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, SubjectRow | None] | None:
         return await self.uow.lesson_setting(lesson_id)
 
     def record_audit(self, **entry: Any) -> None:
