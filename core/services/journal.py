@@ -504,7 +504,7 @@ async def post_mark_on_sheet(
 ) -> tuple[Mark, MarksSheet]:
     """post_mark, and the marks sheet as it commits: what the checks read (the lesson, its group
     and subject, the roster, the absences) is not read again for it, and its marks are read in
-    the transaction of the new one."""
+    the transaction of the new one, just before the commit."""
     staged = await _stage_marks(uow, actor, lesson_id, work_type_id, [(student_id, value)], now)
     sheet = await _sheet(
         uow,
