@@ -10,8 +10,9 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from core.model.groups import SchoolClass, StudyGroup
+    from core.model.groups import GroupMembership, SchoolClass, StudyGroup
     from core.model.journal import Lesson
+    from core.model.people import Student
     from core.model.school import School, Subject
     from core.services.reports.source import ReportSource
 
@@ -55,6 +56,10 @@ class UnitOfWork(Protocol):
     ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None] | None:
         """A lesson with its school, its group, the group's class and its subject, in one read:
         every mark tapped needs all five. None when there is no such lesson."""
+        ...
+
+    async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
+        """Every membership of the group, with its student, in one read, in membership order."""
         ...
 
     def record_audit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
@@ -11,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.audit import AuditEntry
-from core.model.groups import SchoolClass, StudyGroup
+from core.model.groups import GroupMembership, SchoolClass, StudyGroup
 from core.model.journal import Lesson
+from core.model.people import Student
 from core.model.school import School, Subject
 from core.ports import Clock, SystemClock
 from core.rules.audit_chain import GENESIS, entry_hash
@@ -93,6 +95,18 @@ class SqlUnitOfWork:
         )
         row = (await self.session.execute(query)).first()
         return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+    async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
+        if not self.repo(GroupMembership).fits("group_id", group_id):
+            return []
+        query = (
+            select(GroupMembership, Student)
+            .select_from(t.group_memberships)
+            .join(t.students, t.students.c.id == t.group_memberships.c.student_id)
+            .where(t.group_memberships.c.group_id == group_id)
+            .order_by(t.group_memberships.c.id)
+        )
+        return [(m, s) for m, s in (await self.session.execute(query)).all()]
 
     def record_audit(
         self,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from core.events import EventKind, OutboxEvent
 from core.model.grading import WorkType
-from core.model.groups import GroupMembership, SchoolClass, StudyGroup
+from core.model.groups import SchoolClass, StudyGroup
 from core.model.identity import Actor, PersonKind
 from core.model.journal import Absence, AbsenceKind, Homework, Lesson, Mark, PeriodLock
 from core.model.people import Student
@@ -212,10 +212,13 @@ def _keepable(actor: Actor, lesson: Lesson | None) -> Lesson:
 
 async def roster(uow: UnitOfWork, lesson: Lesson) -> list[Student]:
     """The group's students on the lesson's day, by name (transfers and withdrawals respected)."""
-    members = await uow.repo(GroupMembership).find(group_id=lesson.group_id)
-    ids = {m.student_id for m in members if m.active_on(lesson.on_date)}
-    students = await uow.repo(Student).get_many(ids)
-    return sorted(students, key=lambda s: (s.last_name, s.first_name))
+    active = {
+        student.id: student
+        for membership, student in await uow.group_members(lesson.group_id)
+        if membership.active_on(lesson.on_date)
+    }
+    by_id = [active[i] for i in sorted(i for i in active if i is not None)]
+    return sorted(by_id, key=lambda s: (s.last_name, s.first_name))
 
 
 async def grade_of_group(uow: UnitOfWork, group_id: int) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -14,9 +15,10 @@ import pytest
 from core.events import EventKind, OutboxEvent
 from core.model.audit import AuditEntry
 from core.model.grading import WorkType
-from core.model.groups import SchoolClass, StudyGroup
+from core.model.groups import GroupMembership, SchoolClass, StudyGroup
 from core.model.identity import Role
 from core.model.journal import AbsenceKind, FinalMark, Lesson, PeriodLock
+from core.model.people import Student
 from core.model.school import PeriodKind, School, StudyPeriod
 from core.model.school import Subject as SubjectRow
 from core.ports import Repository
@@ -358,6 +360,9 @@ class CommitAfterMeeting:
         self, lesson_id: int
     ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, SubjectRow | None] | None:
         return await self.uow.lesson_setting(lesson_id)
+
+    async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
+        return await self.uow.group_members(group_id)
 
     def record_audit(self, **entry: Any) -> None:
         self.uow.record_audit(**entry)
