@@ -103,28 +103,17 @@ class RoleChoice:
 async def role_choices(uow: UnitOfWork, telegram_user_id: int) -> list[RoleChoice]:
     """Every (school, person, role) this Telegram account may act as, for the role switcher."""
     choices: list[RoleChoice] = []
-    for binding, (name, roles, _) in await _bound_roles(uow, telegram_user_id):
-        school = await uow.repo(School).get(binding.school_id)
-        choices.extend(_choices(binding, school.name if school else "", name, roles))
-    return choices
-
-
-def _choices(
-    binding: TelegramBinding, school: str, name: str, roles: frozenset[Role]
-) -> list[RoleChoice]:
-    assert binding.id is not None
-    # a class teacher's menu holds the teacher's: offering both would only confuse
-    shown = roles - {Role.TEACHER} if Role.CLASS_TEACHER in roles else roles
-    return [RoleChoice(binding.id, school, name, r) for r in sorted(shown, key=list(Role).index)]
-
-
-async def _bound_roles(
-    uow: UnitOfWork, telegram_user_id: int
-) -> list[tuple[TelegramBinding, tuple[str, frozenset[Role], frozenset[int]]]]:
-    bindings = await uow.repo(TelegramBinding).find(
+    for binding in await uow.repo(TelegramBinding).find(
         telegram_user_id=telegram_user_id, unbound_at=None
-    )
-    return [(binding, await roles_of(uow, binding)) for binding in bindings]
+    ):
+        school = await uow.repo(School).get(binding.school_id)
+        name, roles, _ = await roles_of(uow, binding)
+        assert binding.id is not None
+        # a class teacher's menu holds the teacher's: offering both would only confuse
+        shown = roles - {Role.TEACHER} if Role.CLASS_TEACHER in roles else roles
+        for role in sorted(shown, key=list(Role).index):
+            choices.append(RoleChoice(binding.id, school.name if school else "", name, role))
+    return choices
 
 
 async def bot_user(uow: UnitOfWork, telegram_user_id: int) -> BotUser:
@@ -139,10 +128,7 @@ async def bot_user(uow: UnitOfWork, telegram_user_id: int) -> BotUser:
 async def resolve_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor | None:
     """The actor of an update: the account's chosen binding and role, or its first one; None for a
     stranger (no active binding)."""
-    # read once per update: each binding's roles are read once, and the schools' names, which
-    # only the role switcher shows, not at all
-    bound = await _bound_roles(uow, telegram_user_id)
-    choices = [c for b, (name, roles, _) in bound for c in _choices(b, "", name, roles)]
+    choices = await role_choices(uow, telegram_user_id)
     if not choices:
         return None
     user = await uow.repo(BotUser).first(telegram_user_id=telegram_user_id)
@@ -154,7 +140,9 @@ async def resolve_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor | None:
         ),
         choices[0],
     )
-    binding, (name, roles, classes) = next(b for b in bound if b[0].id == chosen.binding_id)
+    binding = await uow.repo(TelegramBinding).get(chosen.binding_id)
+    assert binding is not None
+    name, roles, classes = await roles_of(uow, binding)
     student_id: int | None = None
     if binding.person_kind is PersonKind.STUDENT:
         student_id = binding.person_id
