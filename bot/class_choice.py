@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.middlewares import answer_target
 from bot.texts import common as ct
 from core.model.identity import Actor
 from core.services.class_journal import viewable_classes
@@ -23,10 +24,10 @@ async def pick_class(
     button: Callable[[int], CallbackData],
     show: Callable[[Message, int], Awaitable[None]],
 ) -> None:
-    message = event if isinstance(event, Message) else event.message
+    message = answer_target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
-    if not isinstance(message, Message):
+    if message is None:
         return
     classes = await viewable_classes(uow, actor)
     if not classes:

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CardCb, DayCb, WorkTypeCb
+from bot.middlewares import answer_target
 from bot.replies import day_label
 from bot.texts import lesson as txt
 from core.model.identity import Actor
@@ -26,7 +27,7 @@ class LessonInput(StatesGroup):
 
 
 def target(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
+    return answer_target(query)
 
 
 def back_to_card(lesson_id: int) -> InlineKeyboardMarkup:

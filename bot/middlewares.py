@@ -211,4 +211,8 @@ class ResponseTypesMiddleware(BaseRequestMiddleware):
 
 
 def answer_target(event: Message | CallbackQuery) -> Message | None:
-    return event if isinstance(event, Message) else event.message  # type: ignore[return-value]
+    """The message to answer or edit: the one sent, or the one whose button was pressed (None when
+    Telegram no longer lets the bot reach it)."""
+    if isinstance(event, Message):
+        return event
+    return event.message if isinstance(event.message, Message) else None

@@ -18,6 +18,7 @@ from bot.callbacks import MenuCb
 from bot.class_choice import pick_class
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
+from bot.middlewares import answer_target
 from bot.routers.class_view import pages
 from bot.texts import acknowledgements as txt
 from bot.texts import common as ct
@@ -40,10 +41,6 @@ class RemindCb(CallbackData, prefix="ar"):
     guardian: int
 
 
-def _target(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 async def start(
     event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
@@ -61,7 +58,7 @@ async def class_chosen(
     ctx: BotContext,
 ) -> None:  # fmt: skip
     await query.answer()
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await _overview(message, uow, actor, callback_data.class_id, ctx)
 
 

@@ -26,6 +26,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import MenuCb
 from bot.context import BotContext
 from bot.filters import InRole
+from bot.middlewares import answer_target
 from bot.routers.class_view import pages
 from bot.texts import audit as txt
 from bot.texts import common as ct
@@ -71,12 +72,6 @@ class AuditInput(StatesGroup):
     since = State()
 
 
-def _target(event: Message | CallbackQuery) -> Message | None:
-    if isinstance(event, Message):
-        return event
-    return event.message if isinstance(event.message, Message) else None
-
-
 async def _show(
     event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
@@ -84,7 +79,7 @@ async def _show(
     *first, last = pages([text])
     if isinstance(event, CallbackQuery):
         await event.answer()
-        message = _target(event)
+        message = answer_target(event)
         if message is None:
             return
         if not first:
@@ -348,7 +343,7 @@ async def compromise_action(
             ),
         )
         view = await compromise.list_flagged(uow, SqlAuditSource(uow), actor, report.compromise_id)
-        message = _target(query)
+        message = answer_target(query)
         if message is not None:
             await _flagged(message, actor, view)
         return

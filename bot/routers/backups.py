@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuCb
 from bot.filters import InRole
+from bot.middlewares import answer_target
 from bot.texts import backups as txt
 from bot.texts import common as ct
 from core.model.identity import Actor, Role
@@ -71,10 +72,10 @@ async def show(
     actor: Actor,
     backups: Backups | None = None,
 ) -> None:
-    message = event if isinstance(event, Message) else event.message
+    message = answer_target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
-    if not isinstance(message, Message):
+    if message is None:
         return
     if backups is None:
         await message.answer(txt.NOT_CONFIGURED)

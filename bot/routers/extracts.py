@@ -21,6 +21,7 @@ from bot.callbacks import MenuCb
 from bot.class_choice import pick_class
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
+from bot.middlewares import answer_target
 from bot.routers.class_view import pages
 from bot.texts import common as ct
 from bot.texts import extracts as txt
@@ -39,10 +40,6 @@ class ExtractClassCb(CallbackData, prefix="xc"):
 
 class ExtractCb(CallbackData, prefix="xs"):
     student: int
-
-
-def _target(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
 
 
 def _day(value: dt.date) -> str:
@@ -73,7 +70,7 @@ async def class_chosen(
     ctx: BotContext,
 ) -> None:
     await query.answer()
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await _paper_list(message, uow, actor, callback_data.class_id, ctx)
 
 
@@ -144,7 +141,7 @@ async def send_extract(
     start_on, end_on = await extracts.default_range(uow, actor, callback_data.student, today)
     extract = await extracts.student_extract(uow, actor, callback_data.student, start_on, end_on)
     await query.answer()
-    if (message := _target(query)) is None:
+    if (message := answer_target(query)) is None:
         return
     pdf = await asyncio.to_thread(render_extract, extract, created=ctx.clock.now())
     name = txt.FILENAME.format(student_id=extract.student_id, start=start_on, end=end_on)

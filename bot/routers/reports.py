@@ -18,6 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import MenuCb
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
+from bot.middlewares import answer_target
 from bot.texts import common as ct
 from bot.texts import reports as txt
 from core.model.identity import Actor
@@ -45,10 +46,6 @@ class MakeCb(CallbackData, prefix="rm"):
     period: str  # "p.12" or "d.2026-09-01"
 
 
-def _target(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 def _keyboard(
     choices: list[Choice], make: Callable[[Choice], CallbackData], width: int = 2
 ) -> InlineKeyboardMarkup:
@@ -61,7 +58,7 @@ def _keyboard(
 
 
 async def start(event: Message | CallbackQuery, actor: Actor) -> None:
-    message = event if isinstance(event, Message) else _target(event)
+    message = event if isinstance(event, Message) else answer_target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
     if message is None:
@@ -87,7 +84,7 @@ async def _scopes(
     query: CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, name: str,
     choices: list[Choice], prompt: str,
 ) -> None:  # fmt: skip
-    message = _target(query)
+    message = answer_target(query)
     if message is None:
         return
     title = KINDS[name].title
@@ -118,7 +115,7 @@ async def scope_chosen(
         await _scopes(query, uow, actor, ctx, name, students, txt.CHOOSE_STUDENT)
         return
     await query.answer()
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await _periods(message, uow, actor, ctx, name, code)
 
 
@@ -152,7 +149,7 @@ async def make(
     school = await uow.repo(School).get(actor.school_id)
     await uow.end_transaction()  # nothing held while the files are drawn and sent
     await query.answer(txt.WORKING.format(title=report.title))
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await send_report(message, report, school.timezone if school else None)
 
 

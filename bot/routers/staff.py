@@ -14,6 +14,7 @@ from bot import keyboards
 from bot.callbacks import ClassCb, CodesCb, MenuCb, PaperCb, UnbindCb
 from bot.context import BotContext
 from bot.filters import STAFF_ROLES, InRole
+from bot.middlewares import answer_target
 from bot.replies import school_name
 from bot.slips import slips_pdf
 from bot.texts import common as ct
@@ -28,11 +29,6 @@ from core.services.school_summary import SUMMARY_LABELS, school_summary
 from core.services.timetable import school_today
 from storage.uow import SqlUnitOfWork
 
-
-def _target(query: CallbackQuery) -> Message | None:
-    return query.message if isinstance(query.message, Message) else None
-
-
 # --- summary ----------------------------------------------------------------------
 
 
@@ -46,7 +42,7 @@ async def summary_button(
     query: CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
     await query.answer()
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await message.answer(await _summary(uow, actor, ctx), reply_markup=keyboards.back_to_menu())
 
 
@@ -82,7 +78,7 @@ async def consents_start(
 async def _pick_class(
     event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, action: str
 ) -> None:
-    message = event if isinstance(event, Message) else _target(event)
+    message = event if isinstance(event, Message) else answer_target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
     if message is None:
@@ -106,7 +102,7 @@ async def class_chosen(
     query: CallbackQuery, callback_data: ClassCb, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext
 ) -> None:
     await query.answer()
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await _open_class(callback_data.action, message, uow, actor, callback_data.class_id, ctx)
 
 
@@ -158,7 +154,7 @@ async def codes_issue(
     )
     await query.answer()
     name = await _class_name(uow, actor, callback_data.class_id)
-    if (message := _target(query)) is None:
+    if (message := answer_target(query)) is None:
         return
     if not issued:
         await message.answer(txt.CODES_NONE.format(class_name=name))
@@ -241,7 +237,7 @@ async def paper_ask(
         callback_data=PaperCb(guardian=callback_data.guardian, answer="refused"),
     )
     builder.adjust(1)
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await message.edit_text(
             txt.PAPER_FOR.format(guardian=guardian.full_name), reply_markup=builder.as_markup()
         )
@@ -256,7 +252,7 @@ async def paper_record(
     )
     guardian = await identity.guardian_in_school(uow, actor, record.guardian_id)
     await query.answer()
-    if (message := _target(query)) is not None:
+    if (message := answer_target(query)) is not None:
         await message.edit_text(
             txt.PAPER_RECORDED.format(guardian=guardian.full_name, state=CONSENT_LABELS[answer]),
             reply_markup=keyboards.back_to_menu(),
@@ -270,7 +266,7 @@ async def staff_codes(
     event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor, ctx: BotContext, bot: Bot
 ) -> None:
     issued = await identity.issue_staff_codes(uow, actor, now=ctx.clock.now(), ttl=ctx.code_ttl)
-    message = event if isinstance(event, Message) else _target(event)
+    message = event if isinstance(event, Message) else answer_target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
     if message is None:
@@ -284,7 +280,7 @@ async def staff_codes(
 
 async def accounts(event: Message | CallbackQuery, uow: SqlUnitOfWork, actor: Actor) -> None:
     lines = await identity.school_bindings(uow, actor)
-    message = event if isinstance(event, Message) else _target(event)
+    message = event if isinstance(event, Message) else answer_target(event)
     if isinstance(event, CallbackQuery):
         await event.answer()
     if message is None:
@@ -309,7 +305,7 @@ async def unbind(
     if line is None:
         raise NotFound(NOT_FOUND)
     label = {"name": line.person_name, "kind": PERSON_LABELS[line.person_kind]}
-    message = _target(query)
+    message = answer_target(query)
     if not callback_data.confirm:
         await query.answer()
         builder = InlineKeyboardBuilder()
