@@ -281,7 +281,7 @@ async def with_bot(
         finally:
             gc.enable()
             await bot.session.close()
-            await _stop(proc)
+            await stop(proc)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -289,7 +289,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-async def _stop(proc: asyncio.subprocess.Process) -> None:
+async def stop(proc: asyncio.subprocess.Process) -> None:
     if proc.returncode is not None:
         return
     proc.send_signal(signal.SIGINT)

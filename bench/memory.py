@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.marks import Teacher, prepare, teachers_in
+from bench.marks import Teacher, prepare, stop, teachers_in
 from bench.schools import cached_school, sqlite_url, working_copy
 from bot.emulator import BotApiEmulator
 from bot.factory import build_bot
@@ -124,13 +123,7 @@ async def measure(students: int, teachers: int, marks: int) -> MemoryFigures:
                 peak = _status(proc.pid, "VmHWM")
             finally:
                 await bot.session.close()
-                if proc.returncode is None:
-                    proc.send_signal(signal.SIGINT)
-                    try:
-                        await asyncio.wait_for(proc.wait(), 30)
-                    except TimeoutError:
-                        proc.kill()
-                        await proc.wait()
+                await stop(proc)
     return MemoryFigures(
         idle, loaded, peak, 2 * teachers * marks, seconds, heavy, imports_mb, aiogram_mb
     )
