@@ -211,12 +211,17 @@ async def test_a_closed_period_refuses_every_change(db: Database, school: Seeded
         lambda uow: journal.post_mark(
             uow, teacher, lesson.id or 0, school.students["Алексеев"], oral, "5", DURING
         ),
+        lambda uow: journal.post_mark_on_sheet(  # the bot's «5» button
+            uow, teacher, lesson.id or 0, school.students["Алексеев"], oral, "5", DURING
+        ),
         lambda uow: lesson_content.set_topic(uow, teacher, lesson.id or 0, DURING, text="Дроби"),
         lambda uow: lesson_content.set_homework(uow, teacher, lesson.id or 0, "№ 5", DURING),
     ):
         async with db.uow() as uow:
             with pytest.raises(Refused, match="Журнал закрыт"):
                 await attempt(uow)
+    async with db.uow() as uow:
+        assert await uow.repo(Mark).find(lesson_id=lesson.id) == []  # nothing half-written
 
 
 async def test_topic_from_the_plan_and_homework_for_the_next_lesson(
