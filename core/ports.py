@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from core.model.groups import GroupMembership, SchoolClass, StudyGroup
-    from core.model.journal import Lesson
+    from core.model.journal import Lesson, PeriodLock
     from core.model.people import Student
-    from core.model.school import School, Subject
+    from core.model.school import School, StudyPeriod, Subject
     from core.services.reports.source import ReportSource
 
 T = TypeVar("T")
@@ -60,6 +60,13 @@ class UnitOfWork(Protocol):
 
     async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
         """Every membership of the group, with its student, in one read, in membership order."""
+        ...
+
+    async def periods_with_locks(
+        self, lesson: Lesson
+    ) -> Sequence[tuple[StudyPeriod, PeriodLock | None]]:
+        """The study periods of the lesson's school year, each with every lock of the lesson's
+        group and subject in it (None: no lock), in one read, in period order."""
         ...
 
     def record_audit(

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.audit import AuditEntry
 from core.model.groups import GroupMembership, SchoolClass, StudyGroup
-from core.model.journal import Lesson
+from core.model.journal import Lesson, PeriodLock
 from core.model.people import Student
-from core.model.school import School, Subject
+from core.model.school import School, StudyPeriod, Subject
 from core.ports import Clock, SystemClock
 from core.rules.audit_chain import GENESIS, entry_hash
 from core.services.errors import STALE, StaleEdit
@@ -107,6 +107,29 @@ class SqlUnitOfWork:
             .order_by(t.group_memberships.c.id)
         )
         return [(m, s) for m, s in (await self.session.execute(query)).all()]
+
+    async def periods_with_locks(
+        self, lesson: Lesson
+    ) -> Sequence[tuple[StudyPeriod, PeriodLock | None]]:
+        locks = t.period_locks.c
+        query = (
+            select(StudyPeriod, PeriodLock)
+            .select_from(t.study_periods)
+            .outerjoin(
+                t.period_locks,
+                and_(
+                    locks.period_id == t.study_periods.c.id,
+                    locks.group_id == lesson.group_id,
+                    locks.subject_id == lesson.subject_id,
+                ),
+            )
+            .where(
+                t.study_periods.c.school_id == lesson.school_id,
+                t.study_periods.c.year_id == lesson.year_id,
+            )
+            .order_by(t.study_periods.c.id, locks.id)
+        )
+        return [(p, lock) for p, lock in (await self.session.execute(query)).all()]
 
     def record_audit(
         self,

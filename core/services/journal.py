@@ -13,7 +13,7 @@ from core.events import EventKind, OutboxEvent
 from core.model.grading import WorkType
 from core.model.groups import SchoolClass, StudyGroup
 from core.model.identity import Actor, PersonKind
-from core.model.journal import Absence, AbsenceKind, Homework, Lesson, Mark, PeriodLock
+from core.model.journal import Absence, AbsenceKind, Homework, Lesson, Mark
 from core.model.people import Student
 from core.model.school import AcademicYear, Room, School, StudyPeriod, Subject
 from core.model.timetable import PlannedLesson, ThematicTopic
@@ -241,15 +241,17 @@ async def ensure_open_period(uow: UnitOfWork, lesson: Lesson) -> None:
 
 async def _ensure_open(uow: UnitOfWork, lesson: Lesson, grade: int | None) -> None:
     """ensure_open_period for a caller that knows the grade of the lesson's group already."""
-    periods = await uow.repo(StudyPeriod).find(school_id=lesson.school_id, year_id=lesson.year_id)
+    # one read: every mark, attendance, topic and homework change passes here
+    found = await uow.periods_with_locks(lesson)
+    periods = {p.id: p for p, _ in found}
     covering = [
         p
-        for p in periods
+        for p in periods.values()
         if p.id is not None
         and p.starts_on <= lesson.on_date <= p.ends_on
         and (grade is None or p.covers_grade(grade))
     ]
-    locks = await uow.repo(PeriodLock).find(group_id=lesson.group_id, subject_id=lesson.subject_id)
+    locks = [lock for _, lock in found if lock is not None]
     if any(rules.is_closed(locks, p.id or 0, lesson.group_id, lesson.subject_id) for p in covering):
         raise Refused(txt.PERIOD_CLOSED)
 

@@ -364,6 +364,11 @@ class CommitAfterMeeting:
     async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
         return await self.uow.group_members(group_id)
 
+    async def periods_with_locks(
+        self, lesson: Lesson
+    ) -> Sequence[tuple[StudyPeriod, PeriodLock | None]]:
+        return await self.uow.periods_with_locks(lesson)
+
     def record_audit(self, **entry: Any) -> None:
         self.uow.record_audit(**entry)
 
