@@ -14,7 +14,9 @@ Telegram and the phones run elsewhere, so their work is not the bot's. What is m
   middlewares (duplicates, flood limit, unit of work, the actor read from the database),
   ``journal.post_mark`` (access, open period, roster, deadline, the mark, its audit entry and
   outbox event in one commit), the callback answered and the marks screen drawn again — two HTTP
-  calls to the emulator.
+  calls to the emulator. ``--rounds`` times, each round on lessons of its own, the floor and the
+  marks one after the other: the ratio is taken in each round (a drift of the machine's speed
+  between rounds does not enter it) and the median is shown, with every round's.
 - **the floor**: the same Dispatcher (``bot.factory.build_dispatcher``: every router, middleware
   and filter) and the same presses, with the mark handler replaced by one that only answers the
   callback query — "same path, handler replaced". Beside it, aiogram alone (no middlewares, one
@@ -41,6 +43,7 @@ import gc
 import os
 import random
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -96,10 +99,13 @@ class Prepared:
     teachings: list[Teaching]
 
 
-async def prepare(db: Database, teachers: int, on_day: dt.date | None = None) -> Prepared:
-    """Opens the periods, picks a school day with at least ``teachers`` teachers giving a lesson,
-    one lesson per teacher, and binds each teacher to an emulated user. ``on_day``: the lessons
-    are copied to that day (a bot on the system's clock posts marks today only)."""
+async def prepare(
+    db: Database, teachers: int, on_day: dt.date | None = None, wanted: int = 0
+) -> Prepared:
+    """Opens the periods, picks a school day with at least ``teachers`` teachers giving a lesson
+    (``wanted`` if a day has that many), one lesson per teacher, and binds each teacher to an
+    emulated user. ``on_day``: the lessons are copied to that day (a bot on the system's clock
+    posts marks today only)."""
     async with db.uow() as uow:
         await uow.session.execute(delete(t.period_locks))
         await uow.commit()
@@ -111,14 +117,17 @@ async def prepare(db: Database, teachers: int, on_day: dt.date | None = None) ->
             if not w.control and not w.written
         )  # fmt: skip
         assert work_type.id is not None
+        wanted = max(teachers, wanted)
         day, by_teacher = FIRST_DAY, dict[int, Lesson]()
         for offset in range(60):
-            day = FIRST_DAY + dt.timedelta(days=offset)
-            by_teacher = {}
-            for lesson in await uow.repo(Lesson).find(school_id=school.id, on_date=day):
+            on = FIRST_DAY + dt.timedelta(days=offset)
+            found: dict[int, Lesson] = {}
+            for lesson in await uow.repo(Lesson).find(school_id=school.id, on_date=on):
                 if not lesson.cancelled:
-                    by_teacher.setdefault(lesson.given_by, lesson)
-            if len(by_teacher) >= teachers:
+                    found.setdefault(lesson.given_by, lesson)
+            if len(found) > len(by_teacher):
+                day, by_teacher = on, found
+            if len(by_teacher) >= wanted:
                 break
         if len(by_teacher) < teachers:
             raise SystemExit(f"no day with {teachers} teachers at work; {len(by_teacher)} at most")
@@ -127,7 +136,7 @@ async def prepare(db: Database, teachers: int, on_day: dt.date | None = None) ->
             day = on_day
         teachings = []
         now = dt.datetime.now(dt.UTC)
-        for n, (staff_id, lesson) in enumerate(sorted(by_teacher.items())[:teachers]):
+        for n, (staff_id, lesson) in enumerate(sorted(by_teacher.items())[:wanted]):
             students = [s.id for s in await journal.roster(uow, lesson) if s.id is not None]
             await uow.repo(TelegramBinding).add(
                 TelegramBinding(
@@ -409,20 +418,38 @@ def percentile(values: list[float], p: float) -> float:
 @dataclass
 class MarkFigures:
     database: str
-    marks: Rate
-    floor: Rate
+    rounds: list[tuple[Rate, Rate]]  # (marks, floor) of each round, each on lessons of its own
     bare: Rate | None = None
     latencies: list[Latencies] = field(default_factory=list)
     teachers: int = 0
     skipped: str | None = None
 
     @property
+    def marks(self) -> Rate:
+        """The round of the median mark rate."""
+        return _median_by_rate([m for m, _ in self.rounds])
+
+    @property
+    def floor(self) -> Rate:
+        return _median_by_rate([f for _, f in self.rounds])
+
+    @property
+    def ratios(self) -> list[float]:
+        """Floor rate over mark rate in each round: both measured minutes apart at most, so a
+        drift of the machine's speed between rounds does not enter a ratio."""
+        return [f.per_second / m.per_second for m, f in self.rounds]
+
+    @property
     def ratio(self) -> float:
-        return self.floor.per_second / self.marks.per_second
+        return statistics.median(self.ratios)
 
     @property
     def cpu_ratio(self) -> float:
-        return self.marks.cpu_ms / self.floor.cpu_ms
+        return statistics.median(m.cpu_ms / f.cpu_ms for m, f in self.rounds)
+
+
+def _median_by_rate(rates: list[Rate]) -> Rate:
+    return sorted(rates, key=lambda r: r.per_second)[(len(rates) - 1) // 2]
 
 
 async def measure(
@@ -430,6 +457,7 @@ async def measure(
     *,
     concurrent: int,
     presses: int,
+    rounds: int,
     latency_teachers: int,
     latency_marks: int,
     paces: list[tuple[float, float]],
@@ -437,15 +465,23 @@ async def measure(
 ) -> MarkFigures:
     db = Database(create_engine(url))
     try:
-        prepared = await prepare(db, max(concurrent, latency_teachers))
+        prepared = await prepare(db, max(concurrent, latency_teachers), wanted=concurrent * rounds)
     finally:
         await db.dispose()  # the bot process has the database to itself
-    few = dataclasses.replace(prepared, teachings=prepared.teachings[:concurrent])
-    floor, floor_cpu = await with_bot(url, few, "floor", throughput(presses, edited=False))
-    marks, marks_cpu = await with_bot(url, few, "real", throughput(presses, edited=True))
-    floor.cpu, marks.cpu = floor_cpu, marks_cpu
-    figures = MarkFigures(url.split("://")[0], marks, floor)
+    figures = MarkFigures(url.split("://")[0], [])
+    for n in range(rounds):
+        # lessons of its own when the day has enough: a lesson's marks, drawn on each screen,
+        # stay as many as in a real lesson
+        first = n * concurrent if len(prepared.teachings) >= (n + 1) * concurrent else 0
+        few = dataclasses.replace(
+            prepared, teachings=prepared.teachings[first : first + concurrent]
+        )
+        floor, floor_cpu = await with_bot(url, few, "floor", throughput(presses, edited=False))
+        marks, marks_cpu = await with_bot(url, few, "real", throughput(presses, edited=True))
+        floor.cpu, marks.cpu = floor_cpu, marks_cpu
+        figures.rounds.append((marks, floor))
     if bare:
+        few = dataclasses.replace(prepared, teachings=prepared.teachings[:concurrent])
         figures.bare, cpu = await with_bot(url, few, "bare", throughput(presses, edited=False))
         figures.bare.cpu = cpu
     many = dataclasses.replace(prepared, teachings=prepared.teachings[:latency_teachers])
@@ -462,7 +498,8 @@ def _failed(n: int) -> str:
 
 def print_figures(f: MarkFigures, concurrent: int) -> None:
     print(f"  {f.database}: {concurrent} teachers pressing «5» as fast as the bot answers, "
-          f"{f.marks.updates + f.marks.failed} presses a run")  # fmt: skip
+          f"{f.marks.updates + f.marks.failed} presses a run, {len(f.rounds)} rounds "
+          "(the median shown)")  # fmt: skip
     for name, rate in (
         ("mark posted (real handler)", f.marks),
         ("floor (handler only answers)", f.floor),
@@ -471,7 +508,9 @@ def print_figures(f: MarkFigures, concurrent: int) -> None:
         if rate is not None:
             each = f"{rate.cpu_ms:5.1f} ms of the bot's CPU each{_failed(rate.failed)}"
             print(f"    {name:29} {rate.per_second:7.1f} updates/s ({each})")
-    print(f"    a mark costs {f.ratio:.2f}× the floor's update in rate, {f.cpu_ratio:.2f}× in CPU")
+    each_round = ", ".join(f"{r:.2f}" for r in f.ratios)
+    print(f"    a mark costs {f.ratio:.2f}× the floor's update in rate (rounds: {each_round}), "
+          f"{f.cpu_ratio:.2f}× in CPU")  # fmt: skip
     for lat in f.latencies:
         pace = f"{lat.think[0]:g}–{lat.think[1]:g} s"
         print(f"    {f.teachers} teachers at once, a tap each every {pace}: "
@@ -489,7 +528,8 @@ async def run_all(args: argparse.Namespace) -> list[MarkFigures]:
     school = await cached_school(args.students)
     results = []
     kwargs: dict[str, Any] = dict(
-        concurrent=args.concurrent, presses=args.presses, latency_teachers=args.teachers,
+        concurrent=args.concurrent, presses=args.presses, rounds=args.rounds,
+        latency_teachers=args.teachers,
         latency_marks=args.marks, paces=args.paces, bare=True,
     )  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
@@ -502,7 +542,7 @@ async def run_all(args: argparse.Namespace) -> list[MarkFigures]:
     reason = await pg.why_not(args.postgres)
     if reason is not None:
         print(f"  postgresql: skipped ({reason})")
-        results.append(MarkFigures("postgresql", Rate(0, 1), Rate(0, 1), skipped=reason))
+        results.append(MarkFigures("postgresql", [], skipped=reason))
         return results
     async with pg.school_database(args.postgres, args.pg_students) as url:
         kwargs["latency_teachers"] = 0  # the small school has too few teachers for it
@@ -521,6 +561,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pg-students", type=int, default=250, help="the PostgreSQL school's")
     parser.add_argument("--concurrent", type=int, default=10, help="teachers in the rate runs")
     parser.add_argument("--presses", type=int, default=30, help="presses per teacher and run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rate runs (floor, then marks), the median shown"
+    )
     parser.add_argument("--teachers", type=int, default=100, help="teachers in the latency run")
     parser.add_argument("--marks", type=int, default=5, help="marks per teacher, latency run")
     parser.add_argument(
