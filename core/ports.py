@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from core.model.grading import WorkType
     from core.model.groups import GroupMembership, SchoolClass, StudyGroup
     from core.model.journal import Lesson, PeriodLock
     from core.model.people import Student
@@ -52,10 +53,16 @@ class UnitOfWork(Protocol):
         ...
 
     async def lesson_setting(
-        self, lesson_id: int
-    ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None] | None:
-        """A lesson with its school, its group, the group's class and its subject, in one read:
-        every mark tapped needs all five. None when there is no such lesson."""
+        self, lesson_id: int, work_type_id: int | None = None
+    ) -> (
+        tuple[
+            Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None, WorkType | None
+        ]
+        | None
+    ):
+        """A lesson with its school, its group, the group's class, its subject and the work type
+        of this id when it is the school's, in one read: every mark tapped needs all six. None
+        when there is no such lesson."""
         ...
 
     async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:

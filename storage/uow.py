@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, false, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.audit import AuditEntry
+from core.model.grading import WorkType
 from core.model.groups import GroupMembership, SchoolClass, StudyGroup
 from core.model.journal import Lesson, PeriodLock
 from core.model.people import Student
@@ -80,21 +81,35 @@ class SqlUnitOfWork:
         return SqlReportSource(self.session)
 
     async def lesson_setting(
-        self, lesson_id: int
-    ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None] | None:
+        self, lesson_id: int, work_type_id: int | None = None
+    ) -> (
+        tuple[
+            Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None, WorkType | None
+        ]
+        | None
+    ):
         if not self.repo(Lesson).fits("id", lesson_id):
             return None
+        if work_type_id is not None and not self.repo(WorkType).fits("id", work_type_id):
+            work_type_id = None
         query = (
-            select(Lesson, School, StudyGroup, SchoolClass, Subject)
+            select(Lesson, School, StudyGroup, SchoolClass, Subject, WorkType)
             .select_from(t.lessons)
             .join(t.schools, t.schools.c.id == t.lessons.c.school_id)
             .outerjoin(t.study_groups, t.study_groups.c.id == t.lessons.c.group_id)
             .outerjoin(t.school_classes, t.school_classes.c.id == t.study_groups.c.class_id)
             .outerjoin(t.subjects, t.subjects.c.id == t.lessons.c.subject_id)
+            .outerjoin(
+                t.work_types,
+                and_(
+                    t.work_types.c.id == work_type_id if work_type_id is not None else false(),
+                    t.work_types.c.school_id == t.lessons.c.school_id,
+                ),
+            )
             .where(t.lessons.c.id == lesson_id)
         )
         row = (await self.session.execute(query)).first()
-        return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+        return None if row is None else (row[0], row[1], row[2], row[3], row[4], row[5])
 
     async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
         if not self.repo(GroupMembership).fits("group_id", group_id):

@@ -186,18 +186,20 @@ class _Setting:
     group: StudyGroup | None
     grade: int | None  # of the group's class (grade_of_group)
     subject: Subject | None
+    work_type: WorkType | None = None  # the one asked for, when it is the school's
 
 
 async def _keepable_in_setting(
-    uow: UnitOfWork, actor: Actor, lesson_id: int
+    uow: UnitOfWork, actor: Actor, lesson_id: int, work_type_id: int | None = None
 ) -> tuple[Lesson, _Setting]:
     """keepable_lesson, with the lesson's school, its group, the grade of its class and its
     subject read in the same query."""
-    found = await uow.lesson_setting(lesson_id)
+    found = await uow.lesson_setting(lesson_id, work_type_id)
     lesson = _keepable(actor, found[0] if found else None)
     assert found is not None
-    _, school, group, school_class, subject = found
-    return lesson, _Setting(school, group, school_class.grade if school_class else None, subject)
+    _, school, group, school_class, subject, work_type = found
+    grade = school_class.grade if school_class else None
+    return lesson, _Setting(school, group, grade, subject, work_type)
 
 
 def _keepable(actor: Actor, lesson: Lesson | None) -> Lesson:
@@ -489,13 +491,10 @@ class MarksSheet:
 async def marks_sheet(
     uow: UnitOfWork, actor: Actor, lesson_id: int, work_type_id: int
 ) -> MarksSheet:
-    lesson, setting = await _keepable_in_setting(uow, actor, lesson_id)
+    lesson, setting = await _keepable_in_setting(uow, actor, lesson_id, work_type_id)
     students = await roster(uow, lesson)
     absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
-    work_type = await uow.repo(WorkType).get(work_type_id)
-    if work_type is not None and work_type.school_id != actor.school_id:
-        work_type = None
-    return await _sheet(uow, lesson, setting, work_type, students, absences)
+    return await _sheet(uow, lesson, setting, setting.work_type, students, absences)
 
 
 async def post_mark_on_sheet(
@@ -565,9 +564,9 @@ async def _stage_marks(
     values: Sequence[tuple[int, str]],
     now: dt.datetime,
 ) -> _Staged:
-    lesson, setting = await _keepable_in_setting(uow, actor, lesson_id)
-    work_type = await uow.repo(WorkType).get(work_type_id)
-    if work_type is None or work_type.school_id != actor.school_id:
+    lesson, setting = await _keepable_in_setting(uow, actor, lesson_id, work_type_id)
+    work_type = setting.work_type
+    if work_type is None:
         raise Refused(txt.NO_SUCH_WORK_TYPE)
     students, late = await _mark_guard(
         uow, actor, lesson, setting, work_type, [s for s, _ in values], now

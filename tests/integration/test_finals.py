@@ -357,9 +357,19 @@ class CommitAfterMeeting:
         return self.uow.reports
 
     async def lesson_setting(
-        self, lesson_id: int
-    ) -> tuple[Lesson, School, StudyGroup | None, SchoolClass | None, SubjectRow | None] | None:
-        return await self.uow.lesson_setting(lesson_id)
+        self, lesson_id: int, work_type_id: int | None = None
+    ) -> (
+        tuple[
+            Lesson,
+            School,
+            StudyGroup | None,
+            SchoolClass | None,
+            SubjectRow | None,
+            WorkType | None,
+        ]
+        | None
+    ):
+        return await self.uow.lesson_setting(lesson_id, work_type_id)
 
     async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
         return await self.uow.group_members(group_id)

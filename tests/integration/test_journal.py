@@ -349,3 +349,33 @@ async def test_attendance_last_save_wins_and_both_are_audited(db: Database, scho
         (deputy.audit_name, "absence.delete"),
         (deputy.audit_name, "absence.create"),
     ]
+
+
+async def test_a_mark_of_a_work_type_not_the_schools_is_refused(
+    db: Database, school: Seeded
+) -> None:
+    """A forged button: a work type that does not exist or is another school's (the work type
+    is read with the lesson, in one query)."""
+    lesson = await math_5a(db, school)
+    teacher = staff(school, "Кузнецова")
+    other = await seed_tiny_school(db, "Школа № 5")
+    foreign = await work_type(db, other, "Ответ на уроке")
+    student = school.students["Алексеев"]
+    for forged in (foreign, 10_000_000, 2**63):
+        async with db.uow() as uow:
+            with pytest.raises(Refused, match="Такого вида работы нет в школе"):
+                await journal.post_mark_on_sheet(
+                    uow, teacher, lesson.id or 0, student, forged, "5", DURING
+                )
+        async with db.uow() as uow:
+            sheet = await journal.marks_sheet(uow, teacher, lesson.id or 0, forged)
+        assert sheet.work_type == ""  # no other school's name on the screen
+    async with db.uow() as uow:
+        assert await uow.repo(Mark).find(lesson_id=lesson.id) == []  # nothing half-written
+    assert await events(db, EventKind.MARK_POSTED) == []
+    oral = await work_type(db, school, "Ответ на уроке")
+    async with db.uow() as uow:
+        mark, sheet = await journal.post_mark_on_sheet(
+            uow, teacher, lesson.id or 0, student, oral, "5", DURING
+        )
+    assert sheet.work_type == "Ответ на уроке" and sheet.marks[student] == [mark]
