@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# a lesson with its school, group, the group's class, subject and a work type (lesson_setting)
+LessonSetting = tuple[
+    "Lesson",
+    "School",
+    "StudyGroup | None",
+    "SchoolClass | None",
+    "Subject | None",
+    "WorkType | None",
+]
+
 
 class Repository(Protocol[T]):
     """Storage of one kind of entity, always inside the current unit of work."""
@@ -54,12 +64,7 @@ class UnitOfWork(Protocol):
 
     async def lesson_setting(
         self, lesson_id: int, work_type_id: int | None = None
-    ) -> (
-        tuple[
-            Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None, WorkType | None
-        ]
-        | None
-    ):
+    ) -> LessonSetting | None:
         """A lesson with its school, its group, the group's class, its subject and the work type
         of this id when it is the school's, in one read: every mark tapped needs all six. None
         when there is no such lesson."""

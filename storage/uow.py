@@ -17,7 +17,7 @@ from core.model.groups import GroupMembership, SchoolClass, StudyGroup
 from core.model.journal import Lesson, PeriodLock
 from core.model.people import Student
 from core.model.school import School, StudyPeriod, Subject
-from core.ports import Clock, SystemClock
+from core.ports import Clock, LessonSetting, SystemClock
 from core.rules.audit_chain import GENESIS, entry_hash
 from core.services.errors import STALE, StaleEdit
 from storage import tables as t
@@ -82,12 +82,7 @@ class SqlUnitOfWork:
 
     async def lesson_setting(
         self, lesson_id: int, work_type_id: int | None = None
-    ) -> (
-        tuple[
-            Lesson, School, StudyGroup | None, SchoolClass | None, Subject | None, WorkType | None
-        ]
-        | None
-    ):
+    ) -> LessonSetting | None:
         if not self.repo(Lesson).fits("id", lesson_id):
             return None
         if work_type_id is not None and not self.repo(WorkType).fits("id", work_type_id):

@@ -192,8 +192,8 @@ class _Setting:
 async def _keepable_in_setting(
     uow: UnitOfWork, actor: Actor, lesson_id: int, work_type_id: int | None = None
 ) -> tuple[Lesson, _Setting]:
-    """keepable_lesson, with the lesson's school, its group, the grade of its class and its
-    subject read in the same query."""
+    """keepable_lesson, with the lesson's school, its group, the grade of its class, its
+    subject and the work type of this id (when it is the school's) read in the same query."""
     found = await uow.lesson_setting(lesson_id, work_type_id)
     lesson = _keepable(actor, found[0] if found else None)
     assert found is not None
@@ -494,7 +494,7 @@ async def marks_sheet(
     lesson, setting = await _keepable_in_setting(uow, actor, lesson_id, work_type_id)
     students = await roster(uow, lesson)
     absences = {a.student_id: a.kind for a in await uow.repo(Absence).find(lesson_id=lesson.id)}
-    return await _sheet(uow, lesson, setting, setting.work_type, students, absences)
+    return await _sheet(uow, lesson, setting, students, absences)
 
 
 async def post_mark_on_sheet(
@@ -514,7 +514,6 @@ async def post_mark_on_sheet(
         uow,
         staged.lesson,
         staged.setting,
-        staged.work_type,
         list(staged.students.values()),  # the roster's order
         staged.absences,
     )
@@ -526,7 +525,6 @@ async def _sheet(
     uow: UnitOfWork,
     lesson: Lesson,
     setting: _Setting,
-    work_type: WorkType | None,
     students: list[Student],
     absences: dict[int, AbsenceKind],
 ) -> MarksSheet:
@@ -537,7 +535,7 @@ async def _sheet(
         lesson=lesson,
         group=setting.group.name if setting.group else "",
         subject=setting.subject.name if setting.subject else "",
-        work_type=work_type.name if work_type else "",
+        work_type=setting.work_type.name if setting.work_type else "",
         students=students,
         absences=absences,
         marks=marks,
@@ -549,8 +547,7 @@ class _Staged:
     """Marks added to the unit of work, not yet committed, with what their checks read."""
 
     lesson: Lesson
-    setting: _Setting
-    work_type: WorkType
+    setting: _Setting  # its work type is the marks'
     students: dict[int, Student]
     absences: dict[int, AbsenceKind]
     marks: list[Mark]
@@ -601,7 +598,7 @@ async def _stage_marks(
             student_id=mark.student_id,
             value=mark.value,
         )
-    return _Staged(lesson, setting, work_type, students, absences, marks)
+    return _Staged(lesson, setting, students, absences, marks)
 
 
 async def _editable_mark(
@@ -615,7 +612,7 @@ async def _editable_mark(
     mark = await uow.repo(Mark).get(mark_id)
     if mark is None or mark.school_id != actor.school_id:
         raise NotFound(NOT_FOUND)
-    lesson, setting = await _keepable_in_setting(uow, actor, mark.lesson_id)
+    lesson, setting = await _keepable_in_setting(uow, actor, mark.lesson_id, mark.work_type_id)
     if mark.deleted_at is not None:
         raise Refused(txt.MARK_DELETED)
     if mark.version != expected_version:
@@ -625,8 +622,8 @@ async def _editable_mark(
         raise Refused(txt.REASON_NEEDED)
     if len(reason) > rules.MAX_REASON_CHARS:
         raise Refused(txt.TOO_LONG.format(length=len(reason), limit=rules.MAX_REASON_CHARS))
-    work_type = await uow.repo(WorkType).get(mark.work_type_id)
-    assert work_type is not None
+    work_type = setting.work_type
+    assert work_type is not None  # a mark's work type is its school's
     await _mark_guard(uow, actor, lesson, setting, work_type, [mark.student_id], now)
     return mark, lesson
 

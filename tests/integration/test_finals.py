@@ -15,13 +15,13 @@ import pytest
 from core.events import EventKind, OutboxEvent
 from core.model.audit import AuditEntry
 from core.model.grading import WorkType
-from core.model.groups import GroupMembership, SchoolClass, StudyGroup
+from core.model.groups import GroupMembership
 from core.model.identity import Role
 from core.model.journal import AbsenceKind, FinalMark, Lesson, PeriodLock
 from core.model.people import Student
-from core.model.school import PeriodKind, School, StudyPeriod
+from core.model.school import PeriodKind, StudyPeriod
 from core.model.school import Subject as SubjectRow
-from core.ports import Repository
+from core.ports import LessonSetting, Repository
 from core.services import finals, journal
 from core.services.errors import AccessDenied, NotFound, Refused
 from core.services.journal import LessonKey
@@ -358,17 +358,7 @@ class CommitAfterMeeting:
 
     async def lesson_setting(
         self, lesson_id: int, work_type_id: int | None = None
-    ) -> (
-        tuple[
-            Lesson,
-            School,
-            StudyGroup | None,
-            SchoolClass | None,
-            SubjectRow | None,
-            WorkType | None,
-        ]
-        | None
-    ):
+    ) -> LessonSetting | None:
         return await self.uow.lesson_setting(lesson_id, work_type_id)
 
     async def group_members(self, group_id: int) -> Sequence[tuple[GroupMembership, Student]]:
